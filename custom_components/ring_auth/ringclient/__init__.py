@@ -1,0 +1,50 @@
+"""An async client for Ring's cloud login and API; it imports nothing from Home Assistant."""
+
+from .api import AbstractAuth, RingApi
+from .auth import RingAuthClient
+from .const import BASE_URL_ENV, CONSUMER_CLIENT_ID, TSV_EMAIL, TSV_SMS, TSV_TOTP
+from .exceptions import (
+    RingApiError,
+    RingAuthError,
+    RingConnectionError,
+    RingError,
+    RingInvalidClientError,
+    RingInvalidCodeError,
+    RingInvalidCredentialsError,
+    RingInvalidGrantError,
+    RingMalformedResponseError,
+    RingRateLimitedError,
+    RingServerError,
+    RingTimeoutError,
+    RingTooManyCodesError,
+    RingTransientError,
+)
+from .models import PartnerCredentials, Token, TwoFactorRequired
+
+__all__ = [
+    "BASE_URL_ENV",
+    "CONSUMER_CLIENT_ID",
+    "TSV_EMAIL",
+    "TSV_SMS",
+    "TSV_TOTP",
+    "AbstractAuth",
+    "PartnerCredentials",
+    "RingApi",
+    "RingApiError",
+    "RingAuthClient",
+    "RingAuthError",
+    "RingConnectionError",
+    "RingError",
+    "RingInvalidClientError",
+    "RingInvalidCodeError",
+    "RingInvalidCredentialsError",
+    "RingInvalidGrantError",
+    "RingMalformedResponseError",
+    "RingRateLimitedError",
+    "RingServerError",
+    "RingTimeoutError",
+    "RingTooManyCodesError",
+    "RingTransientError",
+    "Token",
+    "TwoFactorRequired",
+]

@@ -1,0 +1,110 @@
+"""Authorized calls to Ring's REST API, with one shared refresh and one retry on a 401."""
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import aiohttp
+
+from . import _http
+from .const import API_PREFIX, API_TIMEOUT, API_VERSION, DEFAULT_USER_AGENT
+from .exceptions import (
+    RingApiError,
+    RingMalformedResponseError,
+    RingRateLimitedError,
+    RingServerError,
+)
+
+
+class AbstractAuth(ABC):
+    """Supplies access tokens; implementations share one refresh among concurrent callers."""
+
+    @abstractmethod
+    async def async_get_access_token(self) -> str:
+        """Return a valid access token, refreshing first when it is (nearly) expired."""
+
+    @abstractmethod
+    async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
+        """Ring rejected this access token: refresh unless another caller already did."""
+
+
+class RingApi:
+    """Ring's clients_api, called with the tokens an AbstractAuth supplies."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        auth: AbstractAuth,
+        hardware_id: str,
+        *,
+        api_url: str | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        timeout: float = API_TIMEOUT,
+    ) -> None:
+        """Use the caller's session and auth."""
+        self._session = session
+        self._auth = auth
+        self.hardware_id = hardware_id
+        self._base = _http.base_urls(None, api_url)[1] + API_PREFIX
+        self._user_agent = user_agent
+        self._timeout = timeout
+
+    async def async_request(
+        self, method: str, path: str, *, json: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Call the API; on a 401 refresh once (shared) and retry once."""
+        token = await self._auth.async_get_access_token()
+        resp = await self._send(method, path, token, json)
+        if resp.status == 401:
+            token = await self._auth.async_refresh_after_unauthorized(token)
+            resp = await self._send(method, path, token, json)
+        if resp.status == 429:
+            raise RingRateLimitedError(resp.retry_after)
+        if resp.status >= 500:
+            raise RingServerError(resp.status)
+        if resp.status != 200:
+            raise RingApiError(resp.status, f"Ring refused {method} {path}")
+        if resp.body is None:
+            raise RingMalformedResponseError(f"Unreadable answer from Ring for {path}")
+        return resp.body
+
+    async def async_get_profile(self) -> dict[str, Any]:
+        """Open an API session and return the account profile (id, email, names)."""
+        body = await self.async_request(
+            "POST",
+            "/session",
+            json={
+                "device": {
+                    "hardware_id": self.hardware_id,
+                    "metadata": {
+                        "api_version": API_VERSION,
+                        "device_model": "Home Assistant",
+                    },
+                    "os": "android",
+                }
+            },
+        )
+        profile = body.get("profile")
+        if not isinstance(profile, dict) or "id" not in profile:
+            raise RingMalformedResponseError("Session answer without a profile")
+        return profile
+
+    async def async_get_devices(self) -> dict[str, Any]:
+        """Return the account's devices grouped by kind, as Ring sends them."""
+        return await self.async_request("GET", "/ring_devices")
+
+    async def _send(
+        self, method: str, path: str, token: str, json: dict[str, Any] | None
+    ) -> _http.RawResponse:
+        """Send one authorized request."""
+        return await _http.send(
+            self._session,
+            method,
+            self._base + path,
+            limit=self._timeout,
+            json=json,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "hardware_id": self.hardware_id,
+                "User-Agent": self._user_agent,
+            },
+        )

@@ -1,0 +1,84 @@
+"""Exceptions raised by the Ring client; none of them carries a secret."""
+
+
+class RingError(Exception):
+    """Base class of every Ring client error."""
+
+
+class RingTransientError(RingError):
+    """Ring could not answer now; trying again later may succeed. Never a lost login."""
+
+
+class RingConnectionError(RingTransientError):
+    """No (complete) response: network failure, reset connection or timeout."""
+
+
+class RingTimeoutError(RingConnectionError):
+    """Ring did not answer within the time allowed."""
+
+
+class RingServerError(RingTransientError):
+    """Ring answered with a 5xx status."""
+
+    def __init__(self, status: int) -> None:
+        """Keep the status."""
+        super().__init__(f"Ring server error (HTTP {status})")
+        self.status = status
+
+
+class RingRateLimitedError(RingTransientError):
+    """Ring answered 429; wait at least ``retry_after`` seconds."""
+
+    def __init__(
+        self, retry_after: float | None, message: str = "Rate limited by Ring"
+    ) -> None:
+        """Keep the wait Ring asked for."""
+        super().__init__(
+            message
+            if retry_after is None
+            else f"{message} (retry after {retry_after:.0f} s)"
+        )
+        self.retry_after = retry_after
+
+
+class RingTooManyCodesError(RingRateLimitedError):
+    """Too many 2FA codes were requested; Ring refuses new ones for a while."""
+
+    def __init__(self, retry_after: float | None) -> None:
+        """Keep the wait Ring asked for."""
+        super().__init__(retry_after, "Too many verification codes requested")
+
+
+class RingMalformedResponseError(RingTransientError):
+    """Ring answered with a body the client cannot use (HTML, cut JSON, no token)."""
+
+
+class RingAuthError(RingError):
+    """Ring refused the credentials, the code or the token."""
+
+
+class RingInvalidCredentialsError(RingAuthError):
+    """Wrong email or password."""
+
+
+class RingInvalidCodeError(RingAuthError):
+    """The 2FA code is wrong or expired."""
+
+
+class RingInvalidGrantError(RingAuthError):
+    """The refresh token (or authorization code) is unknown, revoked or expired."""
+
+
+class RingInvalidClientError(RingAuthError):
+    """The partner client id or client secret was refused."""
+
+
+class RingApiError(RingError):
+    """An unexpected HTTP status from Ring that fits no other class."""
+
+    def __init__(
+        self, status: int, message: str = "Unexpected answer from Ring"
+    ) -> None:
+        """Keep the status."""
+        super().__init__(f"{message} (HTTP {status})")
+        self.status = status

@@ -1,0 +1,112 @@
+"""Command line: python -m ring_emulator --port 8765 --account EMAIL:PASSWORD:sms."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+import contextlib
+import logging
+import signal
+import sys
+from typing import TextIO, cast
+
+from .server import RingEmulator
+from .settings import TSV_STATES, Account, EmulatorSettings, TsvState
+
+
+def parse_account(text: str) -> Account:
+    """Parse EMAIL:PASSWORD:sms|email|totp[:CODE] (the password may contain colons)."""
+    parts = text.split(":")
+    if len(parts) >= 4 and parts[-2] in TSV_STATES:
+        method, code, middle = parts[-2], parts[-1] or None, parts[1:-2]
+    elif len(parts) >= 3 and parts[-1] in TSV_STATES:
+        method, code, middle = parts[-1], None, parts[1:-1]
+    else:
+        raise argparse.ArgumentTypeError(
+            f"expected EMAIL:PASSWORD:{'|'.join(TSV_STATES)}[:CODE]"
+        )
+    return Account(
+        email=parts[0],
+        password=":".join(middle),
+        tsv_state=cast(TsvState, method),
+        code=code,
+    )
+
+
+def parse_partner(text: str) -> tuple[str, str]:
+    """Parse CLIENT_ID:CLIENT_SECRET."""
+    client_id, sep, secret = text.partition(":")
+    if not sep or not client_id:
+        raise argparse.ArgumentTypeError("expected CLIENT_ID:CLIENT_SECRET")
+    return client_id, secret
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ring_emulator", description=__doc__
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--access-token-lifetime", type=float, default=3600)
+    parser.add_argument("--refresh-token-lifetime", type=float, default=30 * 86400)
+    parser.add_argument("--grace", type=float, default=60)
+    parser.add_argument("--account", type=parse_account, action="append", default=[])
+    parser.add_argument(
+        "--partner-client", type=parse_partner, action="append", default=[]
+    )
+    parser.add_argument("--log-level", default="WARNING")
+    return parser.parse_args(argv)
+
+
+def build_settings(args: argparse.Namespace) -> EmulatorSettings:
+    """Turn parsed arguments into emulator settings."""
+    settings = EmulatorSettings(
+        access_token_lifetime=args.access_token_lifetime,
+        refresh_token_lifetime=args.refresh_token_lifetime,
+        grace=args.grace,
+        partner_clients=dict(args.partner_client),
+    )
+    if args.account:
+        settings.accounts = list(args.account)
+    return settings
+
+
+async def serve(
+    args: argparse.Namespace, out: TextIO, stop: asyncio.Event | None = None
+) -> None:
+    """Run until `stop` is set, or until SIGINT/SIGTERM when no event is given."""
+    signals: list[signal.Signals] = []
+    loop = asyncio.get_running_loop()
+    if stop is None:
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+            signals.append(sig)
+
+    def announce(email: str, method: str, code: str) -> None:
+        print(f"2FA code for {email} ({method}): {code}", file=out, flush=True)
+
+    emu = RingEmulator(build_settings(args), on_code=announce)
+    try:
+        url = await emu.start(args.host, args.port)
+        print(f"Ring emulator listening on {url}", file=out, flush=True)
+        await stop.wait()
+    finally:
+        await emu.stop()
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper())
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args, sys.stdout))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""What the emulator has seen, for assertions in tests and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+GRANTS = ("password", "refresh_token", "authorization_code")
+
+
+def _grant_counts() -> dict[str, int]:
+    """Return a zeroed per-grant counter."""
+    return dict.fromkeys(GRANTS, 0)
+
+
+@dataclass(slots=True)
+class Counters:
+    """Request counters; also readable as a mapping (counters["api_calls"])."""
+
+    token_calls: dict[str, int] = field(default_factory=_grant_counts)
+    refresh_reuse: int = 0
+    refresh_rejected: int = 0
+    unauthorized: int = 0
+    api_calls: int = 0
+    authorized_devices: dict[str, list[str]] = field(default_factory=dict)
+    codes_sent: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        """Return a counter by name."""
+        if name not in self.__dataclass_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def add_device(self, email: str, hardware_id: str | None) -> None:
+        """Record a hardware id as an authorized device of the account (set, order kept)."""
+        if not hardware_id:
+            return
+        devices = self.authorized_devices.setdefault(email, [])
+        if hardware_id not in devices:
+            devices.append(hardware_id)
+
+    def count_grant(self, grant: str) -> None:
+        """Count one call to the token endpoint for this grant type."""
+        self.token_calls[grant] = self.token_calls.get(grant, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a deep-copied JSON-ready snapshot."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "authorized_devices":
+                value = {k: list(v) for k, v in value.items()}
+            elif isinstance(value, dict):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    def clear(self) -> None:
+        """Zero every counter in place (holders of this object see the change)."""
+        fresh = Counters()
+        for f in fields(self):
+            setattr(self, f.name, getattr(fresh, f.name))

@@ -1,0 +1,125 @@
+"""Settings, accounts and the controllable clock of the Ring emulator."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+import time
+from typing import Any, Literal, cast
+import zlib
+
+type TsvState = Literal["sms", "email", "totp"]
+
+TSV_STATES: tuple[TsvState, ...] = ("sms", "email", "totp")
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"
+
+
+@dataclass(slots=True)
+class Account:
+    """One Ring account the emulator knows."""
+
+    email: str
+    password: str
+    tsv_state: TsvState | None = "sms"
+    code: str | None = None
+    phone: str | None = "+15555550100"
+    account_id: int | None = None
+    first_name: str = "Demo"
+    last_name: str = "User"
+
+    def __post_init__(self) -> None:
+        """Validate the 2FA method and derive a stable account id."""
+        if self.tsv_state is not None and self.tsv_state not in TSV_STATES:
+            raise ValueError(f"tsv_state must be one of {TSV_STATES} or None")
+        if self.account_id is None:
+            self.account_id = (
+                100000 + zlib.crc32(self.email.casefold().encode()) % 900000
+            )
+
+    @property
+    def key(self) -> str:
+        """Return the case-insensitive lookup key of the account."""
+        return self.email.casefold()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the account as a JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Account:
+        """Build an account from a JSON dict (unknown keys are rejected)."""
+        return cls(**data)
+
+
+def _demo_accounts() -> list[Account]:
+    """Return the default account list."""
+    return [Account(email=DEMO_EMAIL, password=DEMO_PASSWORD, account_id=123456)]
+
+
+@dataclass(slots=True)
+class EmulatorSettings:
+    """Run-time settings; tests may change any field while the emulator runs."""
+
+    access_token_lifetime: float = 3600
+    refresh_token_lifetime: float = 30 * 86400
+    grace: float = 60
+    accounts: list[Account] = field(default_factory=_demo_accounts)
+    partner_clients: dict[str, str] = field(default_factory=dict)
+    code_lifetime: float = 600
+    resend_interval: float = 60
+    code_limit: int = 10
+    code_limit_window: float = 600
+
+    def find_account(self, email: str) -> Account | None:
+        """Return the account with this email (case-insensitive), if any."""
+        key = email.casefold()
+        return next((acc for acc in self.accounts if acc.key == key), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the settings as a JSON-ready dict."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["accounts"] = [acc.to_json() for acc in self.accounts]
+        data["partner_clients"] = dict(self.partner_clients)
+        return data
+
+    def update_from_json(self, data: dict[str, Any]) -> None:
+        """Apply a partial update given as JSON (validated before anything changes)."""
+        known = {f.name for f in fields(self)}
+        if unknown := set(data) - known:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        updates: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == "accounts":
+                updates[name] = [
+                    Account.from_json(cast(dict[str, Any], a)) for a in value
+                ]
+            elif name == "partner_clients":
+                if not isinstance(value, dict):
+                    raise ValueError("partner_clients must be an object")
+                updates[name] = {str(k): str(v) for k, v in value.items()}
+            elif name == "code_limit":
+                updates[name] = int(value)
+            else:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ValueError(f"{name} must be a number")
+                updates[name] = float(value)
+        for name, value in updates.items():
+            setattr(self, name, value)
+
+
+class Clock:
+    """Emulator time: time.time() plus an offset that advance() grows."""
+
+    __slots__ = ("offset",)
+
+    def __init__(self) -> None:
+        """Start with no offset."""
+        self.offset = 0.0
+
+    def now(self) -> float:
+        """Return the emulator's current epoch seconds."""
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        """Move emulator time forward by this many seconds."""
+        self.offset += seconds

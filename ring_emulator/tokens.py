@@ -1,0 +1,147 @@
+"""Access and refresh tokens: issuance, rotation with a grace window, expiry, revocation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import itertools
+import secrets
+
+from .settings import Clock, EmulatorSettings
+
+PRUNE_EVERY = 64
+
+
+@dataclass(slots=True, frozen=True)
+class TokenPair:
+    """A freshly issued access and refresh token."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+@dataclass(slots=True)
+class AccessRecord:
+    """What the emulator keeps per access token."""
+
+    account: str
+    expires_at: float
+
+
+@dataclass(slots=True)
+class RefreshRecord:
+    """What the emulator keeps per refresh token."""
+
+    account: str
+    client_id: str
+    issued_at: float
+    family: int
+    exchanged_at: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Exchange:
+    """The outcome of presenting a refresh token: a new pair, or None when rejected."""
+
+    pair: TokenPair | None
+    reused: bool
+    account: str | None = None
+
+
+class TokenStore:
+    """All live tokens, keyed by the token string; dead ones are pruned lazily."""
+
+    def __init__(self, clock: Clock, settings: EmulatorSettings) -> None:
+        """Bind the store to the emulator's clock and (mutable) settings."""
+        self._clock = clock
+        self.settings = settings
+        self._access: dict[str, AccessRecord] = {}
+        self._refresh: dict[str, RefreshRecord] = {}
+        self._families = itertools.count(1)
+        self._issued = 0
+
+    def __len__(self) -> int:
+        """Return how many token records are held."""
+        return len(self._access) + len(self._refresh)
+
+    def issue(
+        self, account: str, client_id: str, family: int | None = None
+    ) -> TokenPair:
+        """Issue a new access/refresh pair for an account key and OAuth client."""
+        self._issued += 1
+        if self._issued % PRUNE_EVERY == 0:
+            self.prune()
+        now = self._clock.now()
+        lifetime = self.settings.access_token_lifetime
+        access = secrets.token_urlsafe(32)
+        refresh = secrets.token_urlsafe(48)
+        self._access[access] = AccessRecord(account, now + lifetime)
+        fam = next(self._families) if family is None else family
+        self._refresh[refresh] = RefreshRecord(account, client_id, now, fam)
+        return TokenPair(access, refresh, int(lifetime))
+
+    def check_access(self, token: str) -> str | None:
+        """Return the account key of a live access token, or None."""
+        record = self._access.get(token)
+        if record is None:
+            return None
+        if self._clock.now() >= record.expires_at:
+            del self._access[token]
+            return None
+        return record.account
+
+    def exchange(self, token: str, client_id: str) -> Exchange:
+        """Rotate a refresh token: a new pair, or a rejection (unknown, expired, reused late)."""
+        record = self._refresh.get(token)
+        if record is None or record.client_id != client_id:
+            return Exchange(None, reused=False)
+        now = self._clock.now()
+        if record.exchanged_at is None:
+            if now >= record.issued_at + self.settings.refresh_token_lifetime:
+                del self._refresh[token]
+                return Exchange(None, reused=False)
+            record.exchanged_at = now
+            pair = self.issue(record.account, client_id, record.family)
+            return Exchange(pair, reused=False, account=record.account)
+        grace = self.settings.grace
+        if grace <= 0 or now >= record.exchanged_at + grace:
+            return Exchange(None, reused=True)
+        pair = self.issue(record.account, client_id, record.family)
+        return Exchange(pair, reused=True, account=record.account)
+
+    def family_of(self, token: str) -> int | None:
+        """Return the family id of a refresh token (None when unknown)."""
+        record = self._refresh.get(token)
+        return None if record is None else record.family
+
+    def revoke(self, account: str) -> int:
+        """Kill every token of an account; return how many records were dropped."""
+        access = [t for t, r in self._access.items() if r.account == account]
+        refresh = [t for t, r in self._refresh.items() if r.account == account]
+        for token in access:
+            del self._access[token]
+        for token in refresh:
+            del self._refresh[token]
+        return len(access) + len(refresh)
+
+    def clear(self) -> None:
+        """Forget every token."""
+        self._access.clear()
+        self._refresh.clear()
+
+    def prune(self) -> None:
+        """Drop records that can no longer be used (exchanged ones stay until their lifetime for reuse counting)."""
+        now = self._clock.now()
+        lifetime = self.settings.refresh_token_lifetime
+        grace = self.settings.grace
+        for token in [t for t, r in self._access.items() if now >= r.expires_at]:
+            del self._access[token]
+        dead = []
+        for token, rec in self._refresh.items():
+            end = rec.issued_at + lifetime
+            if rec.exchanged_at is not None:
+                end = max(end, rec.exchanged_at + grace)
+            if now >= end:
+                dead.append(token)
+        for token in dead:
+            del self._refresh[token]
