@@ -64,6 +64,20 @@ class TokenJournal:
             {"token": token, "supersedes": self._superseded, "health": health}
         )
 
+    async def async_record_login(
+        self, token: dict[str, Any], previous: dict[str, Any] | None
+    ) -> None:
+        """Record the token of a new login (reauth, reconfigure) before the entry is updated."""
+        record = await self._store.async_load() or {}
+        health = dict(record.get("health", {}))
+        health |= {
+            "login_lost": False,
+            "login_lost_reason": None,
+            "consecutive_failures": 0,
+        }
+        self._superseded = []
+        await self.async_write(token, previous, health)
+
     def reconcile(
         self, record: dict[str, Any] | None, entry_token: dict[str, Any]
     ) -> bool:

@@ -156,7 +156,10 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
         return self._fresh()
 
     def _fresh(self) -> bool:
-        return float(self.token["expires_at"]) > time.time() + self._margin
+        # Never more than half the token's life: a short-lived token must not be refreshed
+        # on every use.
+        margin = min(self._margin, float(self.token["expires_in"]) / 2)
+        return float(self.token["expires_at"]) > time.time() + margin
 
     @property
     def access_token_expired(self) -> bool:

@@ -8,6 +8,7 @@ import aiohttp
 
 from . import _http
 from .const import (
+    AUTHORIZE_PATH,
     CONSUMER_CLIENT_ID,
     CONSUMER_SCOPE,
     DEFAULT_EXPIRES_IN,
@@ -49,10 +50,15 @@ class RingAuthClient:
         user_agent: str = DEFAULT_USER_AGENT,
         timeout: float = TOKEN_TIMEOUT,
     ) -> None:
-        """Use the caller's session; the hardware id must stay the same for an installation."""
+        """Use the caller's session; the hardware id must stay the same for an installation.
+
+        Partner apps send no hardware id: pass an empty string.
+        """
         self._session = session
         self.hardware_id = hardware_id
-        self.token_url = _http.base_urls(oauth_url, None)[0] + TOKEN_PATH
+        origin = _http.base_urls(oauth_url, None)[0]
+        self.token_url = origin + TOKEN_PATH
+        self.authorize_url = origin + AUTHORIZE_PATH
         self._user_agent = user_agent
         self._timeout = timeout
 
@@ -136,6 +142,13 @@ class RingAuthClient:
             return _parse_token(resp.body, None)
         raise _grant_error(resp)
 
+    def _headers(self) -> dict[str, str]:
+        """Headers of every token request."""
+        headers = {"User-Agent": self._user_agent}
+        if self.hardware_id:
+            headers["hardware_id"] = self.hardware_id
+        return headers
+
     async def _post(
         self, data: dict[str, str], headers: dict[str, str], *, basic: bool
     ) -> _http.RawResponse:
@@ -146,8 +159,7 @@ class RingAuthClient:
             self.token_url,
             limit=self._timeout,
             data=data,
-            headers={"hardware_id": self.hardware_id, "User-Agent": self._user_agent}
-            | headers,
+            headers=self._headers() | headers,
             auth=aiohttp.BasicAuth(CONSUMER_CLIENT_ID, "") if basic else None,
         )
 

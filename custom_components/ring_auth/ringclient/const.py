@@ -7,6 +7,7 @@ API_URL: Final = "https://api.ring.com"
 BASE_URL_ENV: Final = "RING_AUTH_BASE_URL"
 
 TOKEN_PATH: Final = "/oauth/token"  # noqa: S105
+AUTHORIZE_PATH: Final = "/oauth/authorize"
 API_PREFIX: Final = "/clients_api"
 CONSUMER_CLIENT_ID: Final = "ring_official_android"
 CONSUMER_SCOPE: Final = "client"

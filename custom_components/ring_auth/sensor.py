@@ -1,0 +1,135 @@
+"""Diagnostic sensors of a Ring login: token age and expiry, last refresh, failures."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+
+from .data import RingAuthConfigEntry
+from .entity import RingAuthEntity
+from .health import TokenHealth
+from .token_manager import RingTokenManager
+
+PARALLEL_UPDATES = 0
+
+# The age grows with no event to tell; refresh its state this often (no call to Ring).
+AGE_UPDATE_INTERVAL = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingAuthSensorDescription(SensorEntityDescription):
+    """A sensor read from the token manager's health figures."""
+
+    value_fn: Callable[[TokenHealth], float | int | datetime | None]
+    attrs_fn: Callable[[TokenHealth], dict[str, Any]] | None = None
+    needs_login: bool = True
+
+
+def _age_hours(health: TokenHealth) -> float | None:
+    if health.refresh_token_issued_at is None:
+        return None
+    return (dt_util.utcnow() - health.refresh_token_issued_at).total_seconds() / 3600
+
+
+SENSORS: tuple[RingAuthSensorDescription, ...] = (
+    RingAuthSensorDescription(
+        key="refresh_token_age",
+        translation_key="refresh_token_age",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.HOURS,
+        suggested_display_precision=1,
+        value_fn=_age_hours,
+    ),
+    RingAuthSensorDescription(
+        key="access_token_expires",
+        translation_key="access_token_expires",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda health: health.access_token_expires_at,
+    ),
+    RingAuthSensorDescription(
+        key="last_refresh",
+        translation_key="last_refresh",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda health: health.last_refresh,
+    ),
+    RingAuthSensorDescription(
+        key="consecutive_refresh_failures",
+        translation_key="consecutive_refresh_failures",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda health: health.consecutive_failures,
+        needs_login=False,
+    ),
+    RingAuthSensorDescription(
+        key="refresh_failures",
+        translation_key="refresh_failures",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda health: health.total_failures,
+        attrs_fn=lambda health: {
+            "last_failure_kind": health.last_failure_kind,
+            "last_failure": health.last_failure,
+        },
+        needs_login=False,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: RingAuthConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the account's token sensors."""
+    async_add_entities(RingAuthSensor(entry, description) for description in SENSORS)
+
+
+class RingAuthSensor(RingAuthEntity, SensorEntity):
+    """A token health figure."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    entity_description: RingAuthSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Also tick for the figures that change with time alone (age, availability)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_track_time_interval(
+                self.hass, lambda _now: self.async_write_ha_state(), AGE_UPDATE_INTERVAL
+            )
+        )
+
+    @property
+    def available(self) -> bool:
+        """Token figures are unavailable while no usable login is held."""
+        return not self.entity_description.needs_login or login_usable(self.manager)
+
+    @property
+    def native_value(self) -> float | int | datetime | None:
+        """Return the figure."""
+        return self.entity_description.value_fn(self.manager.health)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the last failure's kind and time, where described."""
+        if self.entity_description.attrs_fn is None:
+            return None
+        return self.entity_description.attrs_fn(self.manager.health)
+
+
+def login_usable(manager: RingTokenManager) -> bool:
+    """Return whether the login works: not lost, and not expired while refreshes fail."""
+    health = manager.health
+    if health.login_lost:
+        return False
+    return not (manager.access_token_expired and health.consecutive_failures > 0)
