@@ -3,8 +3,14 @@
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .data import RingAuthConfigEntry
 from .entity import RingAuthEntity
 
@@ -29,4 +35,12 @@ class RingAuthRefreshButton(RingAuthEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Refresh now (shares any refresh already running)."""
-        await self.manager.async_force_refresh()
+        try:
+            await self.manager.async_force_refresh()
+        except (ConfigEntryAuthFailed, ConfigEntryNotReady) as err:
+            # Same translated message, as the error type an action is expected to raise.
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=err.translation_key,
+                translation_placeholders=err.translation_placeholders,
+            ) from err

@@ -253,6 +253,11 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
     ) -> None:
         """Make the new token durable (journal first), then put it in the entry."""
         health = self.health
+        if health.consecutive_failures:
+            LOGGER.info(
+                "Ring token refresh works again after %s failures",
+                health.consecutive_failures,
+            )
         health.refresh_count += 1
         health.last_refresh = dt_util.utcnow()
         health.consecutive_failures = 0
@@ -298,7 +303,9 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             wait = max(wait, err.retry_after)
         self._not_before = time.time() + wait
         self._wait_kind = kind
-        LOGGER.warning(
+        # Logged once when refreshing stops working, and once when it works again.
+        log = LOGGER.warning if health.consecutive_failures == 1 else LOGGER.debug
+        log(
             "Ring token refresh failed (%s, %s in a row); next try in %.0f s; the stored"
             " login is kept",
             kind,
