@@ -1,5 +1,6 @@
 """Config flow: email + password, then the 2FA code; reauth, reconfigure and options."""
 
+import logging
 import re
 import time
 from typing import Any
@@ -8,13 +9,17 @@ from uuid import uuid4
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
-    ConfigFlow,
+    ConfigEntry,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    AbstractOAuth2FlowHandler,
+    async_get_implementations,
+)
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -27,6 +32,7 @@ import probatio
 
 from .const import (
     AUTH_TYPE_CONSUMER,
+    AUTH_TYPE_PARTNER,
     CONF_AUTH_TYPE,
     CONF_HARDWARE_ID,
     CONF_REFRESH_INTERVAL,
@@ -48,8 +54,10 @@ from .ringclient import (
     RingApi,
     RingAuthClient,
     RingError,
+    RingInvalidClientError,
     RingInvalidCodeError,
     RingInvalidCredentialsError,
+    RingInvalidGrantError,
     RingRateLimitedError,
     RingTooManyCodesError,
     RingTransientError,
@@ -59,7 +67,7 @@ from .ringclient import (
 
 CONF_CODE = "code"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CODE_RE = re.compile(r"^\d{4,8}$")
+CODE_RE = re.compile(r"^\d{4,8}$", re.ASCII)
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL))
@@ -78,13 +86,15 @@ class _StaticAuth(AbstractAuth):
         return self._access_token
 
 
-class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Log in to Ring with 2FA."""
+class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
+    """Log in to Ring: email, password and 2FA; or link a Ring partner app (OAuth2 + PKCE)."""
 
+    DOMAIN = DOMAIN
     VERSION = 1
 
     def __init__(self) -> None:
         """Start with no credentials."""
+        super().__init__()
         self._email = ""
         self._password = ""
         self._hardware_id = ""
@@ -99,13 +109,34 @@ class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the options flow."""
         return RingAuthOptionsFlow()
 
+    @property
+    def logger(self) -> logging.Logger:
+        """Logger of the OAuth2 steps."""
+        return LOGGER
+
     # -- steps that take credentials -------------------------------------------------------
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for email and password."""
-        self._credentials_step = "user"
+        """Ask for email and password; offer partner linking when credentials exist."""
+        if user_input is None and await async_get_implementations(self.hass, DOMAIN):
+            return self.async_show_menu(
+                step_id="user", menu_options=["password", "pick_implementation"]
+            )
+        return await self._async_step_password("user", user_input)
+
+    async def async_step_password(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for email and password (chosen from the menu)."""
+        return await self._async_step_password("password", user_input)
+
+    async def _async_step_password(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show or check the email and password form."""
+        self._credentials_step = step_id
         if user_input is not None:
             return await self._async_credentials(
                 user_input[CONF_EMAIL], user_input[CONF_PASSWORD]
@@ -114,6 +145,8 @@ class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:
         """Ring refused the stored login: log in again on the same account and device id."""
+        if entry_data.get(CONF_AUTH_TYPE) == AUTH_TYPE_PARTNER:
+            return await self.async_step_reauth_partner()
         self._email = entry_data[CONF_EMAIL]
         self._hardware_id = entry_data[CONF_HARDWARE_ID]
         return await self.async_step_reauth_confirm()
@@ -127,12 +160,22 @@ class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
             return await self._async_credentials(self._email, user_input[CONF_PASSWORD])
         return self._show_credentials_form()
 
+    async def async_step_reauth_partner(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Confirm, then link the partner app to the same account again."""
+        if user_input is None:
+            return self.async_show_form(step_id="reauth_partner")
+        return await self._async_relink(self._get_reauth_entry())
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the email or password (a new login with 2FA, same account)."""
         self._credentials_step = "reconfigure"
         entry = self._get_reconfigure_entry()
+        if entry.data.get(CONF_AUTH_TYPE) == AUTH_TYPE_PARTNER:
+            return await self._async_relink(entry)
         self._hardware_id = entry.data[CONF_HARDWARE_ID]
         if user_input is not None:
             return await self._async_credentials(
@@ -261,27 +304,77 @@ class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
             if isinstance(result, TwoFactorRequired):
                 self._challenge = result
                 return self._show_code_form(result)
-            return await self._async_finish(client, result)
+            return await self._async_finish(result)
         if in_code_step and self._challenge is not None:
             return self._show_code_form(self._challenge, errors, placeholders)
         return self._show_credentials_form(errors, placeholders)
 
-    async def _async_finish(
-        self, client: RingAuthClient, token: Token
+    async def _async_finish(self, token: Token) -> ConfigFlowResult:
+        """Save the account of a password login."""
+        self._password = ""
+        return await self._async_save(
+            token,
+            {
+                CONF_EMAIL: self._email,
+                CONF_HARDWARE_ID: self._hardware_id,
+                CONF_AUTH_TYPE: AUTH_TYPE_CONSUMER,
+            },
+        )
+
+    # -- partner app (application credentials, OAuth2 with PKCE) ---------------------------
+
+    async def _async_relink(self, entry: ConfigEntry) -> ConfigFlowResult:
+        """Link the entry's partner app again (reauth, reconfigure)."""
+        self._hardware_id = entry.data[CONF_HARDWARE_ID]
+        return await self.async_step_pick_implementation(
+            {"implementation": entry.data["auth_implementation"]}
+        )
+
+    async def async_step_creation(
+        self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Identify the account, then create or update the entry."""
+        """Exchange the linking code; Ring's refusals become precise aborts."""
+        try:
+            return await super().async_step_creation(user_input)
+        except RingInvalidClientError:
+            return self.async_abort(reason="invalid_client")
+        except RingInvalidGrantError:
+            return self.async_abort(reason="invalid_link_code")
+        except RingError:
+            return self.async_abort(reason="cannot_connect")
+
+    async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Save the account of a linked partner app."""
+        self._hardware_id = self._hardware_id or str(uuid4())
+        token = Token.from_dict(data[CONF_TOKEN])
+        return await self._async_save(
+            token,
+            {
+                "auth_implementation": data["auth_implementation"],
+                CONF_HARDWARE_ID: self._hardware_id,
+                CONF_AUTH_TYPE: AUTH_TYPE_PARTNER,
+            },
+        )
+
+    # -- both ways in ----------------------------------------------------------------------
+
+    async def _async_save(self, token: Token, data: dict[str, Any]) -> ConfigFlowResult:
+        """Set the unique id from Ring's profile, then create or update the entry."""
         api = RingApi(
-            async_get_clientsession(self.hass), _StaticAuth(token), client.hardware_id
+            async_get_clientsession(self.hass), _StaticAuth(token), self._hardware_id
         )
         try:
             profile = await api.async_get_profile()
             unique_id = str(profile["id"])
+            email = str(profile.get("email") or data.get(CONF_EMAIL, ""))
         except RingError:
             LOGGER.warning(
                 "Ring did not return the account profile; using the email as its id"
             )
-            unique_id = self._email.casefold()
-        self._password = ""
+            email = data.get(CONF_EMAIL, "")
+            if not email:
+                return self.async_abort(reason="cannot_connect")
+            unique_id = email.casefold()
         await self.async_set_unique_id(unique_id)
         token_data = token.as_dict()
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
@@ -294,16 +387,16 @@ class RingAuthConfigFlow(ConfigFlow, domain=DOMAIN):
             await TokenJournal(self.hass, entry.entry_id).async_record_login(
                 token_data, entry.data.get(CONF_TOKEN)
             )
-            return self.async_update_reload_and_abort(
-                entry, data_updates={CONF_EMAIL: self._email, CONF_TOKEN: token_data}
-            )
+            updates = {CONF_TOKEN: token_data}
+            if CONF_EMAIL in data:
+                updates[CONF_EMAIL] = data[CONF_EMAIL]
+            return self.async_update_reload_and_abort(entry, data_updates=updates)
         self._abort_if_unique_id_configured()
         return self.async_create_entry(
-            title=self._email,
+            title=data.get(CONF_EMAIL) or email,
             data={
-                CONF_EMAIL: self._email,
-                CONF_HARDWARE_ID: self._hardware_id,
-                CONF_AUTH_TYPE: AUTH_TYPE_CONSUMER,
+                **data,
+                CONF_EMAIL: data.get(CONF_EMAIL) or email,
                 CONF_TOKEN: token_data,
             },
         )

@@ -23,6 +23,8 @@ TO_REDACT = {
     "id",
     "unique_id",
     "title",
+    "phone_number",
+    "authentication_token",
 }
 
 

@@ -12,7 +12,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
@@ -105,7 +105,9 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             async_track_time_interval(
-                self.hass, lambda _now: self.async_write_ha_state(), AGE_UPDATE_INTERVAL
+                self.hass,
+                callback(lambda _now: self.async_write_ha_state()),
+                AGE_UPDATE_INTERVAL,
             )
         )
 

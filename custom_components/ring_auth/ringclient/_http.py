@@ -53,27 +53,32 @@ async def send(
     method: str,
     url: str,
     *,
-    limit: float,
+    limit: aiohttp.ClientTimeout,
     **kwargs: Any,
 ) -> RawResponse:
     """Send one request; no response at all becomes RingConnectionError or RingTimeoutError."""
     try:
-        async with session.request(
-            method, url, timeout=aiohttp.ClientTimeout(total=limit), **kwargs
-        ) as resp:
-            text = await resp.text(errors="replace")
+        async with session.request(method, url, timeout=limit, **kwargs) as resp:
+            raw = await resp.read()
             status = resp.status
-            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+            retry_after = (
+                parse_retry_after(resp.headers.get("Retry-After"))
+                if status in (429, 503)
+                else None
+            )
     except TimeoutError as err:
-        raise RingTimeoutError(f"No answer from Ring within {limit:.0f} s") from err
+        raise RingTimeoutError(
+            f"No answer from Ring within {limit.total:.0f} s"
+        ) from err
     except aiohttp.ClientError as err:
         # The aiohttp message names host and reason only; no request body is in it.
         raise RingConnectionError(f"Cannot reach Ring: {type(err).__name__}") from err
     try:
-        body = json.loads(text)
+        body = json.loads(raw)
     except ValueError:
         body = None
     if not isinstance(body, dict):
         body = None
-    _LOGGER.debug("%s %s -> HTTP %s", method, url.split("?", 1)[0], status)
+    if _LOGGER.isEnabledFor(logging.DEBUG):
+        _LOGGER.debug("%s %s -> HTTP %s", method, url.split("?", 1)[0], status)
     return RawResponse(status, body, retry_after)

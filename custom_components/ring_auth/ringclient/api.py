@@ -46,7 +46,7 @@ class RingApi:
         self.hardware_id = hardware_id
         self._base = _http.base_urls(None, api_url)[1] + API_PREFIX
         self._user_agent = user_agent
-        self._timeout = timeout
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def async_request(
         self, method: str, path: str, *, json: dict[str, Any] | None = None

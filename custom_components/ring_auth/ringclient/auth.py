@@ -1,5 +1,6 @@
 """Ring's token endpoint: the password grant with 2FA, and both refresh grant flavours."""
 
+import base64
 import logging
 import time
 from typing import Any
@@ -33,6 +34,13 @@ from .models import PartnerCredentials, Token, TwoFactorRequired
 
 _LOGGER = logging.getLogger(__package__)
 
+# HTTP Basic "ring_official_android:" (empty password), built by hand: aiohttp deprecates
+# BasicAuth and the auth= parameter (removed in aiohttp 4).
+_CONSUMER_BASIC = {
+    "Authorization": "Basic "
+    + base64.b64encode(f"{CONSUMER_CLIENT_ID}:".encode()).decode()
+}
+
 _TOO_MANY_CODES = "too many requests"
 _BAD_CODE = "verification code"
 _LOST_GRANT = frozenset({"invalid_grant", "access_denied"})
@@ -60,7 +68,7 @@ class RingAuthClient:
         self.token_url = origin + TOKEN_PATH
         self.authorize_url = origin + AUTHORIZE_PATH
         self._user_agent = user_agent
-        self._timeout = timeout
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def async_login(
         self, username: str, password: str, code: str | None = None
@@ -159,8 +167,7 @@ class RingAuthClient:
             self.token_url,
             limit=self._timeout,
             data=data,
-            headers=self._headers() | headers,
-            auth=aiohttp.BasicAuth(CONSUMER_CLIENT_ID, "") if basic else None,
+            headers=self._headers() | headers | (_CONSUMER_BASIC if basic else {}),
         )
 
 

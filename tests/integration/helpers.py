@@ -1,0 +1,103 @@
+"""Helpers of the Home Assistant-level tests: flows, time, issues."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+
+from custom_components.ring_auth.const import DOMAIN
+from ring_emulator import RingEmulator
+from tests.conftest import EMAIL, PASSWORD
+
+
+class SnapshotExtension(HomeAssistantSnapshotExtension):
+    """Home Assistant's snapshot serializer, storing in tests/integration/snapshots/."""
+
+    snapshot_dirname = "snapshots"
+
+
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta | float
+) -> None:
+    """Move the frozen clock, fire the timers now due and wait for what they start."""
+    freezer.tick(delta if isinstance(delta, timedelta) else timedelta(seconds=delta))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Set the entry up and wait until everything it started has settled."""
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def refreshes(emulator: RingEmulator) -> int:
+    """Return how many refresh-grant calls reached the emulator."""
+    return emulator.counters.token_calls["refresh_token"]
+
+
+def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Return the integration's reauth flows in progress."""
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+    ]
+
+
+def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
+    """Return the integration's repair issues by translation key."""
+    registry = ir.async_get(hass)
+    found = [issue for issue in registry.issues.values() if issue.domain == DOMAIN]
+    by_key = {issue.translation_key: issue for issue in found}
+    assert len(by_key) == len(found), "two issues share a translation key"
+    return by_key
+
+
+async def start_user_flow(hass: HomeAssistant) -> FlowResult:
+    """Open the user step."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return result
+
+
+async def configure(
+    hass: HomeAssistant, result: FlowResult, data: dict[str, Any]
+) -> FlowResult:
+    """Submit a form of a config flow."""
+    return await hass.config_entries.flow.async_configure(result["flow_id"], data)
+
+
+async def submit_code(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    result: FlowResult,
+    email: str = EMAIL,
+) -> FlowResult:
+    """Submit the code the emulator last sent for the account."""
+    code = emulator.last_code(email)
+    assert code is not None
+    return await configure(hass, result, {"code": code})
+
+
+async def log_in(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    email: str = EMAIL,
+    password: str = PASSWORD,
+) -> FlowResult:
+    """Run the user step and the SMS code step to the end."""
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"email": email, "password": password})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa_sms"
+    return await submit_code(hass, emulator, result, email)

@@ -1,0 +1,586 @@
+"""The config flow against the emulator: log in with 2FA, every error, reauth, reconfigure, options.
+
+Each error is followed by a successful retry in the same flow: the user never has to start over.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ring_auth.const import (
+    CONF_REFRESH_INTERVAL,
+    CONF_REFRESH_MARGIN,
+    DOMAIN,
+)
+from ring_emulator import Account, EmulatorSettings, Fault, RingEmulator
+from tests.conftest import ACCOUNT_ID, EMAIL, PASSWORD
+
+from .helpers import configure, log_in, start_user_flow, submit_code
+
+MAIL_EMAIL = "mail@example.com"
+TOTP_EMAIL = "totp@example.com"
+TOTP_CODE = "246810"
+OTHER_EMAIL = "other@example.com"
+OTHER_ID = 777
+
+pytestmark = pytest.mark.usefixtures("fast_manager")
+
+
+@pytest.fixture
+def emulator_settings(emulator_settings: EmulatorSettings) -> EmulatorSettings:
+    """Add an email-2FA account, an authenticator-app account and a second SMS account."""
+    emulator_settings.accounts += [
+        Account(
+            email=MAIL_EMAIL, password=PASSWORD, tsv_state="email", account_id=5001
+        ),
+        Account(
+            email=TOTP_EMAIL,
+            password=PASSWORD,
+            tsv_state="totp",
+            code=TOTP_CODE,
+            phone=None,
+            account_id=5002,
+        ),
+        Account(email=OTHER_EMAIL, password=PASSWORD, account_id=OTHER_ID),
+    ]
+    return emulator_settings
+
+
+async def credentials(hass: HomeAssistant, email: str = EMAIL) -> dict[str, Any]:
+    """Open the user step and submit good credentials; return the code form."""
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"email": email, "password": PASSWORD})
+    assert result["type"] is FlowResultType.FORM
+    return result
+
+
+def wrong_code(emulator: RingEmulator, email: str = EMAIL) -> str:
+    """Return a well-formed code that is not the one the emulator sent."""
+    return "111111" if emulator.last_code(email) != "111111" else "222222"
+
+
+def assert_created(
+    hass: HomeAssistant, result: dict[str, Any], email: str = EMAIL
+) -> MockConfigEntry:
+    """Check the created entry: data, no password, loaded; return it."""
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.title == email
+    assert set(entry.data) == {"email", "hardware_id", "auth_type", "token"}
+    assert entry.data["email"] == email
+    assert entry.data["auth_type"] == "consumer"
+    assert UUID(entry.data["hardware_id"])
+    assert {"access_token", "refresh_token", "expires_at"} <= set(entry.data["token"])
+    assert PASSWORD not in repr(entry.as_dict())
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
+# -- log in --------------------------------------------------------------------------------
+
+
+async def test_user_sms_happy_path(hass: HomeAssistant, emulator: RingEmulator) -> None:
+    """The user logs in with a code sent by SMS; only a token is stored, never the password."""
+    result = await start_user_flow(hass)
+    assert result["errors"] == {}
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {}
+    assert result["description_placeholders"]["phone"] == "+1xxxxxxxx89"
+    assert emulator.counters.codes_sent == {EMAIL: 1}
+
+    result = await submit_code(hass, emulator, result)
+
+    entry = assert_created(hass, result)
+    assert entry.unique_id == str(ACCOUNT_ID)
+    assert emulator.counters.authorized_devices[EMAIL] == [entry.data["hardware_id"]]
+    assert emulator.counters.token_calls["password"] == 2
+
+
+@pytest.mark.parametrize(
+    ("email", "step_id", "code", "placeholders"),
+    [
+        (
+            MAIL_EMAIL,
+            "2fa_email",
+            None,
+            {"email": MAIL_EMAIL, "phone": "mxxx@example.com"},
+        ),
+        (TOTP_EMAIL, "2fa_totp", TOTP_CODE, {"email": TOTP_EMAIL, "phone": ""}),
+    ],
+)
+async def test_other_code_methods(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    email: str,
+    step_id: str,
+    code: str | None,
+    placeholders: dict[str, str],
+) -> None:
+    """A code sent by email or read from an authenticator app has its own step."""
+    result = await credentials(hass, email)
+    assert result["step_id"] == step_id
+    assert (
+        result["description_placeholders"] | placeholders
+        == result["description_placeholders"]
+    )
+    assert result["errors"] == {}
+
+    result = await configure(hass, result, {"code": wrong_code(emulator, email)})
+    assert result["step_id"] == step_id
+    assert result["errors"] == {"base": "invalid_code"}
+
+    result = await configure(hass, result, {"code": code or emulator.last_code(email)})
+
+    entry = assert_created(hass, result, email)
+    assert entry.unique_id == str(emulator.settings.find_account(email).account_id)
+
+
+@pytest.mark.parametrize(
+    ("user_input", "errors"),
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, {"email": "invalid_email"}),
+        (
+            {"email": "a b@example.com", "password": PASSWORD},
+            {"email": "invalid_email"},
+        ),
+        ({"email": EMAIL, "password": ""}, {"password": "empty_password"}),
+    ],
+)
+async def test_form_checks_before_asking_ring(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    user_input: dict[str, str],
+    errors: dict[str, str],
+) -> None:
+    """A malformed email or an empty password is caught on the form; Ring is not asked."""
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, user_input)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == errors
+    assert emulator.counters.token_calls["password"] == 0
+
+    result = await configure(
+        hass, result, {"email": f" {EMAIL} ", "password": PASSWORD}
+    )
+    assert result["step_id"] == "2fa_sms"
+    assert_created(hass, await submit_code(hass, emulator, result))
+
+
+async def test_wrong_password_then_success(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A wrong password says invalid_auth on the credentials form; the right one goes on."""
+    result = await start_user_flow(hass)
+    result = await configure(hass, result, {"email": EMAIL, "password": "wrong"})
+
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert emulator.counters.codes_sent == {}
+
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["step_id"] == "2fa_sms"
+    assert_created(hass, await submit_code(hass, emulator, result))
+
+
+async def test_wrong_code_stays_on_the_code_step(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A wrong code keeps the user on the code step (not back to the password form)."""
+    result = await credentials(hass)
+    good = emulator.last_code(EMAIL)
+
+    result = await configure(hass, result, {"code": wrong_code(emulator)})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"base": "invalid_code"}
+
+    result = await configure(hass, result, {"code": f" {good[:3]} {good[3:]} "})
+    assert_created(hass, result)
+
+
+@pytest.mark.parametrize("code", ["12ab56", "12", "123456789", "１２３４５６"])
+async def test_code_format(
+    hass: HomeAssistant, emulator: RingEmulator, code: str
+) -> None:
+    """A code that is not 4 to 8 ASCII digits is caught on the form; Ring is not asked."""
+    result = await credentials(hass)
+    calls = emulator.counters.token_calls["password"]
+
+    result = await configure(hass, result, {"code": code})
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"code": "invalid_code_format"}
+    assert emulator.counters.token_calls["password"] == calls
+
+    assert_created(hass, await submit_code(hass, emulator, result))
+
+
+async def test_empty_code_resends_after_the_wait(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emulator: RingEmulator
+) -> None:
+    """An empty code asks for a new one: too soon it says how long to wait, then it is sent."""
+    result = await credentials(hass)
+    first = emulator.last_code(EMAIL)
+    calls = emulator.counters.token_calls["password"]
+
+    freezer.tick(20)
+    result = await configure(hass, result, {})
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"base": "resend_too_soon"}
+    assert result["description_placeholders"]["seconds"] == "40"
+    assert emulator.counters.token_calls["password"] == calls
+    assert emulator.counters.codes_sent == {EMAIL: 1}
+
+    freezer.tick(41)
+    result = await configure(hass, result, {"code": "  "})
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {}
+    assert emulator.counters.codes_sent == {EMAIL: 2}
+
+    # The new code replaced the first one.
+    second = emulator.last_code(EMAIL)
+    if second != first:
+        result = await configure(hass, result, {"code": first})
+        assert result["errors"] == {"base": "invalid_code"}
+    assert_created(hass, await configure(hass, result, {"code": second}))
+
+
+async def test_too_many_codes(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emulator: RingEmulator
+) -> None:
+    """Past Ring's code limit the user is told how long Ring wants them to wait."""
+    emulator.settings.code_limit = 2
+    result = await credentials(hass)  # first code request
+    freezer.tick(61)
+    result = await configure(hass, result, {})  # second: a new code
+    assert result["errors"] == {}
+    code = emulator.last_code(EMAIL)
+    freezer.tick(61)
+
+    result = await configure(hass, result, {})  # third: over the limit
+
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"base": "too_many_codes"}
+    assert result["description_placeholders"]["seconds"] == str(600 - 122)
+    assert emulator.counters.codes_sent == {EMAIL: 2}
+    # The last code sent still works.
+    assert_created(hass, await configure(hass, result, {"code": code}))
+
+
+async def test_rate_limited_is_never_invalid_auth(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A 429 says how long to wait, on whichever step it happened; never "wrong password"."""
+    result = await start_user_flow(hass)
+    emulator.inject(Fault.RATE_LIMIT, where="token", retry_after=42)
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "rate_limited"}
+    assert result["description_placeholders"]["seconds"] == "42"
+
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["step_id"] == "2fa_sms"
+
+    emulator.inject(Fault.RATE_LIMIT, where="token", retry_after=7)
+    result = await submit_code(hass, emulator, result)
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"base": "rate_limited"}
+    assert result["description_placeholders"]["seconds"] == "7"
+
+    assert_created(hass, await submit_code(hass, emulator, result))
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.SERVER_ERROR,
+        Fault.RESET,
+        Fault.HTML,
+        Fault.TRUNCATED_JSON,
+        Fault.NO_TOKEN,
+    ],
+)
+async def test_outage_is_cannot_connect(
+    hass: HomeAssistant, emulator: RingEmulator, fault: Fault
+) -> None:
+    """An outage or an unreadable answer says cannot_connect on either step, then works."""
+    result = await start_user_flow(hass)
+    emulator.inject(fault, where="token")
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert result["step_id"] == "2fa_sms"
+    emulator.inject(fault, where="token")
+    result = await submit_code(hass, emulator, result)
+    assert result["step_id"] == "2fa_sms"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    assert_created(hass, await submit_code(hass, emulator, result))
+
+
+async def test_unexpected_answer_is_unknown(
+    hass: HomeAssistant, emulator: RingEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An answer that fits no known case says unknown (and is logged), then works."""
+    result = await start_user_flow(hass)
+    emulator.inject(Fault.SERVER_ERROR, where="token", status=403)
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected answer from Ring during login" in caplog.text
+
+    result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    assert_created(hass, await submit_code(hass, emulator, result))
+    assert PASSWORD not in caplog.text
+
+
+async def test_profile_failure_falls_back_to_the_email(
+    hass: HomeAssistant, emulator: RingEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When Ring does not return the profile, the account is identified by its email."""
+    result = await credentials(hass, "User@Example.com")
+    emulator.inject(Fault.SERVER_ERROR, where="api")
+
+    result = await submit_code(hass, emulator, result)
+
+    entry = assert_created(hass, result, "User@Example.com")
+    assert entry.unique_id == "user@example.com"
+    assert "using the email as its id" in caplog.text
+
+
+async def test_profile_refused_token_falls_back_to_the_email(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A brand-new token the API refuses (401) is not refreshed by the flow; the email is the id."""
+    result = await credentials(hass)
+    emulator.settings.access_token_lifetime = 0  # every issued access token is dead
+    unauthorized = emulator.counters.unauthorized
+
+    result = await submit_code(hass, emulator, result)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == EMAIL
+    assert emulator.counters.unauthorized - unauthorized >= 2
+
+
+async def test_already_configured(hass: HomeAssistant, emulator: RingEmulator) -> None:
+    """The same Ring account cannot be added twice."""
+    MockConfigEntry(domain=DOMAIN, unique_id=str(ACCOUNT_ID), data={}).add_to_hass(hass)
+
+    result = await log_in(hass, emulator)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+async def test_code_step_guards(hass: HomeAssistant, emulator: RingEmulator) -> None:
+    """A code step reached without a challenge shows the credentials; without input, the code form."""
+    result = await start_user_flow(hass)
+    flow = hass.config_entries.flow._progress[result["flow_id"]]
+
+    shown = await flow.async_step_2fa_sms()
+    assert shown["step_id"] == "user"
+
+    await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
+    shown = await flow.async_step_2fa_sms()
+    assert shown["step_id"] == "2fa_sms"
+    assert shown["errors"] == {}
+    hass.config_entries.flow.async_abort(result["flow_id"])
+
+
+# -- reauth --------------------------------------------------------------------------------
+
+
+async def logged_in_entry(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> MockConfigEntry:
+    """Add the account through the flow (so the emulator saw the device) and return it.
+
+    The entry is a plain ConfigEntry: its reauth and reconfigure flows are started with
+    MockConfigEntry's helpers, called unbound.
+    """
+    return assert_created(hass, await log_in(hass, emulator))
+
+
+async def test_reauth(hass: HomeAssistant, emulator: RingEmulator) -> None:
+    """Logging in again keeps the device id, replaces the token and reloads the entry."""
+    entry = await logged_in_entry(hass, emulator)
+    hardware_id = entry.data["hardware_id"]
+    old_token = dict(entry.data["token"])
+
+    result = await MockConfigEntry.start_reauth_flow(entry, hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["email"] == EMAIL
+    assert list(result["data_schema"].schema) == ["password"]
+
+    result = await configure(hass, result, {"password": "wrong"})
+    assert result["step_id"] == "reauth_confirm"
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await configure(hass, result, {"password": PASSWORD})
+    assert result["step_id"] == "2fa_sms"
+    result = await configure(hass, result, {"code": wrong_code(emulator)})
+    assert result["errors"] == {"base": "invalid_code"}
+    result = await submit_code(hass, emulator, result)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert entry.data["hardware_id"] == hardware_id
+    assert entry.data["token"]["refresh_token"] != old_token["refresh_token"]
+    assert entry.data["token"]["access_token"] != old_token["access_token"]
+    assert emulator.counters.authorized_devices[EMAIL] == [hardware_id]
+    assert PASSWORD not in repr(entry.as_dict())
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.manager.token == entry.data["token"]
+
+
+async def test_reauth_wrong_account(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """Credentials that now belong to another Ring account do not overwrite the entry."""
+    entry = await logged_in_entry(hass, emulator)
+    old_token = dict(entry.data["token"])
+    emulator.settings.find_account(EMAIL).account_id = 9999
+
+    result = await MockConfigEntry.start_reauth_flow(entry, hass)
+    result = await configure(hass, result, {"password": PASSWORD})
+    result = await submit_code(hass, emulator, result)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert entry.data["token"] == old_token
+
+
+# -- reconfigure ---------------------------------------------------------------------------
+
+
+async def test_reconfigure_changes_the_email(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A new email of the same account: new login, same device id, email and token updated."""
+    entry = await logged_in_entry(hass, emulator)
+    hardware_id = entry.data["hardware_id"]
+    old_token = dict(entry.data["token"])
+    new_email = "renamed@example.com"
+    emulator.settings.find_account(EMAIL).email = new_email
+
+    result = await MockConfigEntry.start_reconfigure_flow(entry, hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    schema = result["data_schema"].schema
+    assert next(key.default() for key in schema if key == "email") == EMAIL
+
+    result = await configure(hass, result, {"email": "nope", "password": PASSWORD})
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {"email": "invalid_email"}
+    result = await configure(hass, result, {"email": new_email, "password": "wrong"})
+    assert result["step_id"] == "reconfigure"
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    result = await configure(hass, result, {"email": new_email, "password": PASSWORD})
+    assert result["step_id"] == "2fa_sms"
+    result = await submit_code(hass, emulator, result, new_email)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["email"] == new_email
+    assert entry.data["hardware_id"] == hardware_id
+    assert entry.data["token"]["refresh_token"] != old_token["refresh_token"]
+    assert emulator.counters.authorized_devices[new_email] == [hardware_id]
+    assert PASSWORD not in repr(entry.as_dict())
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_wrong_account(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """Another account's credentials abort the reconfigure; the entry is unchanged."""
+    entry = await logged_in_entry(hass, emulator)
+    before = dict(entry.data)
+
+    result = await MockConfigEntry.start_reconfigure_flow(entry, hass)
+    result = await configure(hass, result, {"email": OTHER_EMAIL, "password": PASSWORD})
+    result = await submit_code(hass, emulator, result, OTHER_EMAIL)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert dict(entry.data) == before
+
+
+# -- options -------------------------------------------------------------------------------
+
+
+async def test_options_saved_and_reloaded(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """New options are saved and the entry reloads with them."""
+    entry = await logged_in_entry(hass, emulator)
+    manager = entry.runtime_data.manager
+    assert manager._interval == 24 * 3600
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    defaults = {key.schema: key.default() for key in result["data_schema"].schema}
+    assert defaults == {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 5}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_REFRESH_INTERVAL: 12.0, CONF_REFRESH_MARGIN: 10}
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_REFRESH_INTERVAL: 12, CONF_REFRESH_MARGIN: 10}
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.manager is not manager
+    assert entry.runtime_data.manager._interval == 12 * 3600
+    assert entry.runtime_data.manager._margin == 10 * 60
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    defaults = {key.schema: key.default() for key in result["data_schema"].schema}
+    assert defaults == {CONF_REFRESH_INTERVAL: 12, CONF_REFRESH_MARGIN: 10}
+    hass.config_entries.options.async_abort(result["flow_id"])
+
+
+@pytest.mark.parametrize(
+    "user_input",
+    [
+        {CONF_REFRESH_INTERVAL: 0, CONF_REFRESH_MARGIN: 5},
+        {CONF_REFRESH_INTERVAL: 7 * 24 + 1, CONF_REFRESH_MARGIN: 5},
+        {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 0},
+        {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 31},
+    ],
+)
+async def test_options_bounds(
+    hass: HomeAssistant, emulator: RingEmulator, user_input: dict[str, int]
+) -> None:
+    """Values outside the selectors' bounds are refused; the options stay unchanged."""
+    entry = await logged_in_entry(hass, emulator)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(result["flow_id"], user_input)
+
+    assert entry.options == {}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_REFRESH_INTERVAL: 168, CONF_REFRESH_MARGIN: 30}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {CONF_REFRESH_INTERVAL: 168, CONF_REFRESH_MARGIN: 30}
+    await hass.async_block_till_done()

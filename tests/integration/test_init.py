@@ -1,0 +1,210 @@
+"""Set-up, unload and removal of an entry, and the background refresh, against the emulator."""
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ring_auth.const import DOMAIN
+from custom_components.ring_auth.health import FailureKind
+from custom_components.ring_auth.token_manager import BACKOFF_FIRST
+from ring_emulator import Fault, RingEmulator
+from tests.conftest import ACCOUNT_ID, EMAIL
+
+from .conftest import HW, stored_token
+from .helpers import reauth_flows, refreshes, setup_entry, tick
+
+pytestmark = pytest.mark.usefixtures("fast_manager")
+
+DAY = timedelta(hours=24)
+
+
+def expire_access_token(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Make the stored access token two hours old (past its one-hour lifetime)."""
+    token = entry.data["token"]
+    hass.config_entries.async_update_entry(
+        entry,
+        data={**entry.data, "token": stored_token(token, token["received_at"] - 7200)},
+    )
+
+
+async def test_setup_loads(
+    hass: HomeAssistant, emulator: RingEmulator, config_entry: MockConfigEntry
+) -> None:
+    """A valid token sets the entry up: profile read, no refresh, entities added."""
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    data = config_entry.runtime_data
+    assert data.profile["id"] == ACCOUNT_ID
+    assert refreshes(emulator) == 0
+    assert emulator.counters.authorized_devices[EMAIL] == [HW]
+    assert hass.states.get("button.ring_demo_user_refresh_now") is not None
+    assert not reauth_flows(hass)
+
+
+@pytest.mark.parametrize(
+    ("fault", "where", "count", "expire"),
+    [
+        (Fault.SERVER_ERROR, "api", 1, False),
+        (Fault.RESET, "api", 1, False),
+        (Fault.SERVER_ERROR, "token", 1, True),
+        (Fault.RESET, "token", 3, True),
+        (Fault.RATE_LIMIT, "token", 1, True),
+    ],
+)
+async def test_outage_at_setup_retries(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    fault: Fault,
+    where: str,
+    count: int,
+    expire: bool,
+) -> None:
+    """Ring down at start-up: set-up is retried later, the login is kept, no reauth."""
+    if expire:
+        expire_access_token(hass, config_entry)
+    token = dict(config_entry.data["token"])
+    emulator.inject(fault, count=count, where=where)
+
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not reauth_flows(hass)
+    assert config_entry.data["token"] == token
+    assert emulator.faults.pending() == []
+
+
+async def test_setup_retry_recovers(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """After an outage at start-up, the retry (past the backoff) loads the entry."""
+    expire_access_token(hass, config_entry)
+    emulator.inject(Fault.SERVER_ERROR, where="token")
+    await setup_entry(hass, config_entry)
+    assert config_entry.state is ConfigEntryState.SETUP_RETRY
+
+    await tick(hass, freezer, BACKOFF_FIRST * 2)
+
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert refreshes(emulator) == 2
+    health = config_entry.runtime_data.manager.health
+    # The failure before the retry was counted by the manager of the failed set-up.
+    assert health.consecutive_failures == 0
+    assert health.refresh_count == 1
+
+
+async def test_revoked_login_at_setup_asks_for_reauth_once(
+    hass: HomeAssistant, emulator: RingEmulator, config_entry: MockConfigEntry
+) -> None:
+    """Ring refused the stored login: set-up fails and exactly one reauth flow starts."""
+    expire_access_token(hass, config_entry)
+    emulator.revoke(EMAIL)
+
+    await setup_entry(hass, config_entry)
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert len(reauth_flows(hass)) == 1
+    assert reauth_flows(hass)[0]["context"]["entry_id"] == config_entry.entry_id
+    assert refreshes(emulator) == 1
+
+
+async def test_unload_and_remove(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Unload stops every timer (verify_cleanup checks); removal deletes the journal."""
+    key = f"{DOMAIN}.{config_entry.entry_id}"
+    await setup_entry(hass, config_entry)
+    assert hass_storage[key]["data"]["token"] == config_entry.data["token"]
+    manager = config_entry.runtime_data.manager
+    assert manager._unsub_timer is not None
+
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.NOT_LOADED
+    assert manager._unsub_timer is None
+    assert manager._closed
+    assert key in hass_storage  # kept while the entry exists
+
+    await hass.config_entries.async_remove(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert key not in hass_storage
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+
+async def test_background_refresh_about_daily(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """With nothing else using the login, it is renewed about once a day."""
+    await setup_entry(hass, config_entry)
+    manager = config_entry.runtime_data.manager
+    assert (
+        manager.health.next_refresh_attempt
+        == dt_util.utc_from_timestamp(config_entry.data["token"]["received_at"]) + DAY
+    )
+
+    await tick(hass, freezer, DAY - timedelta(minutes=1))
+    assert refreshes(emulator) == 0
+
+    await tick(hass, freezer, timedelta(minutes=2))
+    assert refreshes(emulator) == 1
+    first = config_entry.data["token"]["refresh_token"]
+
+    await tick(hass, freezer, DAY)
+    assert refreshes(emulator) == 2
+    assert config_entry.data["token"]["refresh_token"] != first
+    assert manager.health.refresh_count == 2
+    assert emulator.counters.refresh_reuse == 0
+
+
+async def test_background_failures_counted_then_recovered(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+) -> None:
+    """Background failures are counted across ticks with a growing wait, then recover."""
+    await setup_entry(hass, config_entry)
+    manager = config_entry.runtime_data.manager
+    emulator.inject(Fault.SERVER_ERROR, count=3, where="token")
+
+    await tick(hass, freezer, DAY + timedelta(seconds=1))
+    assert manager.health.consecutive_failures == 1
+    assert manager.health.last_failure_kind is FailureKind.SERVER_ERROR
+
+    # Before the 30 s backoff ends nothing is tried.
+    await tick(hass, freezer, BACKOFF_FIRST - 5)
+    assert refreshes(emulator) == 1
+    await tick(hass, freezer, 6)
+    assert refreshes(emulator) == 2
+    assert manager.health.consecutive_failures == 2
+
+    await tick(hass, freezer, BACKOFF_FIRST * 2 + 1)
+    assert refreshes(emulator) == 3
+    assert manager.health.consecutive_failures == 3
+    assert manager.health.total_failures == 3
+
+    await tick(hass, freezer, BACKOFF_FIRST * 4 + 1)
+    assert refreshes(emulator) == 4
+    assert manager.health.consecutive_failures == 0
+    assert manager.health.total_failures == 3
+    assert manager.health.refresh_count == 1
+    assert config_entry.state is ConfigEntryState.LOADED
+    assert not reauth_flows(hass)
