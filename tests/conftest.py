@@ -32,9 +32,14 @@ def emulator_settings() -> EmulatorSettings:
 
 @pytest.fixture
 async def emulator(
-    emulator_settings: EmulatorSettings, monkeypatch: pytest.MonkeyPatch
+    emulator_settings: EmulatorSettings,
+    monkeypatch: pytest.MonkeyPatch,
+    socket_enabled: None,
 ) -> AsyncIterator[RingEmulator]:
-    """Run the emulator on loopback and point the client at it (RING_AUTH_BASE_URL)."""
+    """Run the emulator on loopback and point the client at it (RING_AUTH_BASE_URL).
+
+    The Home Assistant test plugin blocks sockets unless a test asks for them.
+    """
     emu = RingEmulator(emulator_settings)
     url = await emu.start("127.0.0.1", 0)
     monkeypatch.setenv(BASE_URL_ENV, url)

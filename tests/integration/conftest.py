@@ -1,0 +1,143 @@
+"""Fixtures for the integration tests: a config entry holding an emulator token, and managers."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ring_auth import token_manager
+from custom_components.ring_auth.const import DOMAIN
+from custom_components.ring_auth.journal import TokenJournal
+from custom_components.ring_auth.oauth import RingConsumerImplementation
+from custom_components.ring_auth.ringclient import RingAuthClient
+from custom_components.ring_auth.token_manager import RingTokenManager
+from ring_emulator import RingEmulator
+from tests.conftest import ACCOUNT_ID, EMAIL
+
+HW = "5c0ffee0-1234-4abc-8def-00000000abcd"
+
+type ManagerFactory = Callable[..., Awaitable[RingTokenManager]]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    enable_custom_integrations: None, socket_enabled: None
+) -> None:
+    """Load custom_components/ and let the emulator listen on loopback."""
+
+
+def stored_token(
+    body: dict[str, Any], received_at: float | None = None
+) -> dict[str, Any]:
+    """Return a token body as the integration stores it (expires_at, received_at)."""
+    received = time.time() if received_at is None else received_at
+    return {
+        **body,
+        "received_at": received,
+        "expires_at": received + body["expires_in"],
+    }
+
+
+@pytest.fixture
+def issued_token(emulator: RingEmulator) -> dict[str, Any]:
+    """Return a token pair the emulator issued for the account, in stored form."""
+    return stored_token(emulator.issue_tokens(EMAIL))
+
+
+@pytest.fixture
+def config_entry(hass: HomeAssistant, issued_token: dict[str, Any]) -> MockConfigEntry:
+    """Return a consumer config entry holding the issued token, added to hass."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=EMAIL,
+        unique_id=str(ACCOUNT_ID),
+        data={
+            "email": EMAIL,
+            "hardware_id": HW,
+            "auth_type": "consumer",
+            "token": issued_token,
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def make_manager(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> AsyncIterator[ManagerFactory]:
+    """Return a factory of set-up token managers (as the integration builds them); all shut down at the end."""
+    managers: list[RingTokenManager] = []
+
+    async def factory(
+        entry: ConfigEntry | None = None,
+        *,
+        client_timeout: float | None = None,
+        implementation: Any = None,
+    ) -> RingTokenManager:
+        entry = entry or config_entry
+        client = (
+            RingAuthClient(async_get_clientsession(hass), HW)
+            if client_timeout is None
+            else RingAuthClient(
+                async_get_clientsession(hass), HW, timeout=client_timeout
+            )
+        )
+        manager = RingTokenManager(
+            hass,
+            entry,
+            implementation or RingConsumerImplementation(client),
+            TokenJournal(hass, entry.entry_id),
+            margin=timedelta(minutes=5),
+            interval=timedelta(hours=24),
+        )
+        managers.append(manager)
+        await manager.async_setup()
+        return manager
+
+    yield factory
+    for manager in managers:
+        manager.async_shutdown()
+
+
+# -- fixtures of the Home Assistant-level tests (flows, set-up, entities, repairs) ----------
+
+ENTRY_ID = "01JRINGAUTH0TEST0ENTRY0000"
+FROZEN_AT = "2026-03-01T12:00:00+00:00"
+
+
+@pytest.fixture
+def fast_manager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never sleep (asyncio.sleep never ends under a frozen clock) and never jitter."""
+    monkeypatch.setattr(token_manager, "LOST_RESPONSE_RETRY_DELAYS", (0.0, 0.0))
+    monkeypatch.setattr(token_manager, "STARTUP_DELAY", (1.0, 1.0))
+    monkeypatch.setattr(token_manager, "BACKGROUND_JITTER", 0.0)
+
+
+@pytest.fixture
+def fixed_config_entry(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emulator: RingEmulator
+) -> MockConfigEntry:
+    """Return a consumer entry with a fixed entry id, its token issued at FROZEN_AT."""
+    freezer.move_to(FROZEN_AT)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=ENTRY_ID,
+        title=EMAIL,
+        unique_id=str(ACCOUNT_ID),
+        data={
+            "email": EMAIL,
+            "hardware_id": HW,
+            "auth_type": "consumer",
+            "token": stored_token(emulator.issue_tokens(EMAIL)),
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
