@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class BadRequest(Exception):
+class BadRequestError(Exception):
     """A control request the emulator cannot act on."""
 
 
@@ -26,9 +26,9 @@ async def _json(request: web.Request) -> dict[str, Any]:
     try:
         data: Any = json.loads(await request.read() or b"{}")
     except ValueError as err:
-        raise BadRequest("body is not JSON") from err
+        raise BadRequestError("body is not JSON") from err
     if not isinstance(data, dict):
-        raise BadRequest("body must be a JSON object")
+        raise BadRequestError("body must be a JSON object")
     return data
 
 
@@ -38,30 +38,37 @@ def _opt_int(value: Any) -> int | None:
 
 
 def _guard(handler: Handler) -> Handler:
-    """Turn BadRequest/KeyError/ValueError/TypeError into 400/404 JSON answers."""
+    """Turn KeyError into 404 and bad input into 400 JSON answers."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
             return await handler(request)
         except KeyError as err:
             return web.json_response({"error": f"unknown account {err}"}, status=404)
-        except (BadRequest, ValueError, TypeError) as err:
+        except (BadRequestError, ValueError, TypeError) as err:
             return web.json_response({"error": str(err)}, status=400)
 
     return wrapped
 
 
-def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
-    """Register the /_emulator/ routes for this emulator."""
+class ControlApi:
+    """Handlers of /_emulator/..., bound to one emulator."""
 
-    async def get_settings(request: web.Request) -> web.StreamResponse:
-        return web.json_response(emu.settings.to_json())
+    def __init__(self, emu: RingEmulator) -> None:
+        """Bind to the emulator."""
+        self.emu = emu
 
-    async def post_settings(request: web.Request) -> web.StreamResponse:
-        emu.settings.update_from_json(await _json(request))
-        return web.json_response(emu.settings.to_json())
+    async def get_settings(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/settings."""
+        return web.json_response(self.emu.settings.to_json())
 
-    async def post_fault(request: web.Request) -> web.StreamResponse:
+    async def post_settings(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/settings: a partial update."""
+        self.emu.settings.update_from_json(await _json(request))
+        return web.json_response(self.emu.settings.to_json())
+
+    async def post_fault(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/faults."""
         data = await _json(request)
         spec = make_spec(
             str(data.get("fault", "")),
@@ -71,60 +78,71 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
             retry_after=_opt_int(data.get("retry_after")),
             expires_in=_opt_int(data.get("expires_in")),
         )
-        emu.faults.add(spec)
-        return web.json_response({"queued": len(emu.faults.pending())})
+        self.emu.faults.add(spec)
+        return web.json_response({"queued": len(self.emu.faults.pending())})
 
-    async def get_faults(request: web.Request) -> web.StreamResponse:
+    async def get_faults(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/faults: the pending queue."""
         pending = [
             {"fault": str(s.fault), "remaining": s.remaining, "where": s.where}
-            for s in emu.faults.pending()
+            for s in self.emu.faults.pending()
         ]
         return web.json_response(pending)
 
-    async def post_revoke(request: web.Request) -> web.StreamResponse:
+    async def post_revoke(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/revoke: {"email": ..., "password": optional new password}."""
         data = await _json(request)
         password = data.get("password")
-        revoked = emu.revoke(str(data.get("email", "")), new_password=password)
+        revoked = self.emu.revoke(str(data.get("email", "")), new_password=password)
         return web.json_response({"revoked": revoked})
 
-    async def post_clock(request: web.Request) -> web.StreamResponse:
+    async def post_clock(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/clock: {"advance": seconds}."""
         advance = (await _json(request)).get("advance", 0)
         if isinstance(advance, bool) or not isinstance(advance, int | float):
-            raise BadRequest("advance must be a number of seconds")
-        emu.clock.advance(advance)
-        return web.json_response({"now": emu.clock.now(), "offset": emu.clock.offset})
+            raise BadRequestError("advance must be a number of seconds")
+        self.emu.clock.advance(advance)
+        clock = self.emu.clock
+        return web.json_response({"now": clock.now(), "offset": clock.offset})
 
-    async def get_counters(request: web.Request) -> web.StreamResponse:
-        return web.json_response(emu.counters.as_dict())
+    async def get_counters(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/counters."""
+        return web.json_response(self.emu.counters.as_dict())
 
-    async def get_code(request: web.Request) -> web.StreamResponse:
+    async def get_code(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/codes/{email}."""
         email = request.match_info["email"]
-        if emu.settings.find_account(email) is None:
+        if self.emu.settings.find_account(email) is None:
             raise KeyError(email)
-        return web.json_response({"code": emu.last_code(email)})
+        return web.json_response({"code": self.emu.last_code(email)})
 
-    async def post_reset(request: web.Request) -> web.StreamResponse:
-        emu.reset()
+    async def post_reset(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/reset: clear faults, counters, tokens and 2FA state."""
+        self.emu.reset()
         return web.json_response({"ok": True})
 
-    async def post_tokens(request: web.Request) -> web.StreamResponse:
+    async def post_tokens(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/tokens: mint a pair ({"email": ..., "client_id": ...})."""
         data = await _json(request)
         client_id = str(data.get("client_id", CONSUMER_CLIENT_ID))
-        return web.json_response(
-            emu.issue_tokens(str(data.get("email", "")), client_id)
-        )
+        body = self.emu.issue_tokens(str(data.get("email", "")), client_id)
+        return web.json_response(body)
 
+
+def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
+    """Register the /_emulator/ routes for this emulator."""
+    api = ControlApi(emu)
     routes: list[tuple[str, str, Handler]] = [
-        ("GET", "/_emulator/settings", get_settings),
-        ("POST", "/_emulator/settings", post_settings),
-        ("GET", "/_emulator/faults", get_faults),
-        ("POST", "/_emulator/faults", post_fault),
-        ("POST", "/_emulator/revoke", post_revoke),
-        ("POST", "/_emulator/clock", post_clock),
-        ("GET", "/_emulator/counters", get_counters),
-        ("GET", "/_emulator/codes/{email}", get_code),
-        ("POST", "/_emulator/reset", post_reset),
-        ("POST", "/_emulator/tokens", post_tokens),
+        ("GET", "/_emulator/settings", api.get_settings),
+        ("POST", "/_emulator/settings", api.post_settings),
+        ("GET", "/_emulator/faults", api.get_faults),
+        ("POST", "/_emulator/faults", api.post_fault),
+        ("POST", "/_emulator/revoke", api.post_revoke),
+        ("POST", "/_emulator/clock", api.post_clock),
+        ("GET", "/_emulator/counters", api.get_counters),
+        ("GET", "/_emulator/codes/{email}", api.get_code),
+        ("POST", "/_emulator/reset", api.post_reset),
+        ("POST", "/_emulator/tokens", api.post_tokens),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

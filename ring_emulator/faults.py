@@ -24,7 +24,7 @@ class Fault(StrEnum):
     TRUNCATED_JSON = "truncated_json"
     MISSING_EXPIRES_IN = "missing_expires_in"
     ABSURD_EXPIRES_IN = "absurd_expires_in"
-    NO_TOKEN = "no_token"
+    NO_TOKEN = "no_token"  # noqa: S105 - a fault name, not a secret
 
 
 # Faults that only make sense for a token response: "any" never matches an API call.

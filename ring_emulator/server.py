@@ -39,6 +39,29 @@ type Area = Literal["token", "api"]
 type Process = Callable[[], Awaitable[Reply]]
 
 
+def canned_response(spec: FaultSpec, lifetime: int) -> web.Response | None:
+    """Return the fixed answer of a fault that never processes the request, if it is one."""
+    match spec.fault:
+        case Fault.SERVER_ERROR:
+            return web.json_response(
+                {"error": "service unavailable"}, status=spec.status
+            )
+        case Fault.RATE_LIMIT:
+            body = {"error": "too_many_requests", "error_description": "rate limited"}
+            headers = {"Retry-After": str(spec.retry_after)}
+            return web.json_response(body, status=429, headers=headers)
+        case Fault.HTML:
+            return web.Response(text=HTML_PAGE, content_type="text/html")
+        case Fault.NO_TOKEN:
+            no_token = {
+                "expires_in": lifetime,
+                "scope": "client",
+                "token_type": "Bearer",
+            }
+            return web.json_response(no_token)
+    return None
+
+
 class RingEmulator:
     """An in-process fake of Ring's OAuth server and client API."""
 
@@ -226,18 +249,10 @@ class RingEmulator:
         self, spec: FaultSpec, request: web.Request, area: Area, process: Process
     ) -> web.StreamResponse:
         """Produce what a fault makes the client see."""
+        response = canned_response(spec, int(self.settings.access_token_lifetime))
+        if response is not None:
+            return response
         match spec.fault:
-            case Fault.SERVER_ERROR:
-                return web.json_response(
-                    {"error": "service unavailable"}, status=spec.status
-                )
-            case Fault.RATE_LIMIT:
-                body = {
-                    "error": "too_many_requests",
-                    "error_description": "rate limited",
-                }
-                headers = {"Retry-After": str(spec.retry_after)}
-                return web.json_response(body, status=429, headers=headers)
             case Fault.HANG:
                 await self._hang(request)
                 return self._drop(request)
@@ -246,21 +261,11 @@ class RingEmulator:
             case Fault.RESET_AFTER_ROTATE:
                 await process()
                 return self._drop(request)
-            case Fault.HTML:
-                return web.Response(text=HTML_PAGE, content_type="text/html")
             case Fault.TRUNCATED_JSON:
                 raw = (await process()).raw() if area == "api" else CUT_TOKEN
                 return web.Response(
                     body=raw[: max(1, len(raw) // 2)], content_type="application/json"
                 )
-            case Fault.NO_TOKEN:
-                lifetime = int(self.settings.access_token_lifetime)
-                body = {
-                    "expires_in": lifetime,
-                    "scope": "client",
-                    "token_type": "Bearer",
-                }
-                return web.json_response(body)
         reply = await process()
         if reply.status == 200 and isinstance(reply.body, dict):
             if spec.fault is Fault.MISSING_EXPIRES_IN:
@@ -281,8 +286,5 @@ class RingEmulator:
     @staticmethod
     def _drop(request: web.Request) -> web.StreamResponse:
         """Close the connection without an answer (the returned response is never sent)."""
-        request.protocol.force_close()
-        transport = request.transport
-        if transport is not None:
-            transport.close()
+        request.protocol.force_close()  # closes the transport, keep-alive off
         return web.Response(status=204)

@@ -11,7 +11,7 @@ type TsvState = Literal["sms", "email", "totp"]
 
 TSV_STATES: tuple[TsvState, ...] = ("sms", "email", "totp")
 DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - the documented demo login
 
 
 @dataclass(slots=True)
@@ -22,7 +22,7 @@ class Account:
     password: str
     tsv_state: TsvState | None = "sms"
     code: str | None = None
-    phone: str | None = "+15555550100"
+    phone: str | None = "+15555550189"
     account_id: int | None = None
     first_name: str = "Demo"
     last_name: str = "User"

@@ -98,10 +98,11 @@ class TwoFactor:
             wait = state.requests[0] + window - now
             return Challenge(retry_after=max(1, math.ceil(wait)))
         state.requests.append(now)
-        if state.sent_at is not None and now < state.sent_at + settings.resend_interval:
-            return Challenge(
-                next_in=math.ceil(state.sent_at + settings.resend_interval - now)
-            )
+        resend_at = (
+            None if state.sent_at is None else state.sent_at + settings.resend_interval
+        )
+        if resend_at is not None and not state.used and now < resend_at:
+            return Challenge(next_in=math.ceil(resend_at - now))
         state.code = account.code or new_code()
         state.sent_at = now
         state.used = False

@@ -1,0 +1,153 @@
+"""The command line: argument parsing, in-process serving and a real subprocess."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+from pathlib import Path
+import signal
+import sys
+
+import aiohttp
+import pytest
+
+from ring_emulator import __main__ as cli
+
+from .common import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_parse_account() -> None:
+    """EMAIL:PASSWORD:METHOD[:CODE], passwords may contain colons."""
+    acc = cli.parse_account("a@example.com:pw:sms")
+    assert (acc.email, acc.password, acc.tsv_state, acc.code) == (
+        "a@example.com",
+        "pw",
+        "sms",
+        None,
+    )
+    acc = cli.parse_account("b@example.com:p:w:totp:123456")
+    assert (acc.password, acc.tsv_state, acc.code) == ("p:w", "totp", "123456")
+    acc = cli.parse_account("c@example.com:pw:email:")
+    assert (acc.tsv_state, acc.code) == ("email", None)
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.parse_account("d@example.com:pw")
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.parse_account("d@example.com:pw:fax")
+
+
+def test_parse_partner_and_settings() -> None:
+    """Flags become settings; no --account means the demo account."""
+    args = cli.parse_args(
+        [
+            "--grace",
+            "0",
+            "--access-token-lifetime",
+            "120",
+            "--partner-client",
+            "id:secret",
+        ]
+    )
+    settings = cli.build_settings(args)
+    assert settings.grace == 0
+    assert settings.access_token_lifetime == 120
+    assert settings.partner_clients == {"id": "secret"}
+    assert [a.email for a in settings.accounts] == ["demo@example.com"]
+    assert settings.accounts[0].password == "demo-password"
+    assert settings.accounts[0].tsv_state == "sms"
+    args = cli.parse_args(["--account", "x@example.com:pw:email"])
+    assert [a.email for a in cli.build_settings(args).accounts] == ["x@example.com"]
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli.parse_partner("no-secret")
+
+
+async def test_serve_in_process(socket_enabled: None) -> None:
+    """serve() prints the listening line and each code, and stops on the event."""
+    out = io.StringIO()
+    stop = asyncio.Event()
+    args = cli.parse_args(["--port", "0"])
+    task = asyncio.create_task(cli.serve(args, out, stop))
+    await wait_until(lambda: "listening" in out.getvalue())
+    url = out.getvalue().split()[-1]
+    form = {
+        "grant_type": "password",
+        "client_id": "ring_official_android",
+        "username": "demo@example.com",
+        "password": "demo-password",
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{url}/oauth/token", data=form) as resp,
+    ):
+        assert resp.status == 412
+    lines = out.getvalue().splitlines()
+    assert lines[0] == f"Ring emulator listening on {url}"
+    assert lines[1].startswith("2FA code for demo@example.com (sms): ")
+    assert len(lines[1].rsplit(" ", 1)[1]) == 6
+    stop.set()
+    await asyncio.wait_for(task, 3)
+
+
+async def test_serve_signal(socket_enabled: None) -> None:
+    """Without a stop event, serve() stops on SIGINT and restores the handler."""
+    out = io.StringIO()
+    task = asyncio.create_task(cli.serve(cli.parse_args(["--port", "0"]), out))
+    await wait_until(lambda: "listening" in out.getvalue())
+    os.kill(os.getpid(), signal.SIGINT)
+    await asyncio.wait_for(task, 3)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_main(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() runs serve() and returns 0, also after a KeyboardInterrupt."""
+    seen: list[argparse.Namespace] = []
+
+    async def fake_serve(args: argparse.Namespace, out: object) -> None:
+        seen.append(args)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "serve", fake_serve)
+    assert cli.main(["--port", "0", "--log-level", "debug"]) == 0
+    assert seen[0].port == 0
+
+
+async def test_subprocess_sigint(socket_enabled: None) -> None:
+    """Running `python -m ring_emulator --port 0` prints its URL, serves, and exits 0 on SIGINT."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "ring_emulator", "--port", "0", "--account", "cli@example.com:pw:totp:654321",
+        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 10)).decode().strip()
+        assert line.startswith("Ring emulator listening on http://127.0.0.1:")
+        url = line.rsplit(" ", 1)[1]
+        assert not url.endswith(":0")
+        form = {
+            "grant_type": "password",
+            "client_id": "ring_official_android",
+            "username": "cli@example.com",
+            "password": "pw",
+        }
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"{url}/oauth/token", data=form) as resp:
+                assert resp.status == 412
+            code_line = (
+                (await asyncio.wait_for(proc.stdout.readline(), 5)).decode().strip()
+            )
+            assert code_line == "2FA code for cli@example.com (totp): 654321"
+            async with session.post(
+                f"{url}/oauth/token", data=form, headers={"2fa-code": "654321"}
+            ) as resp:
+                assert resp.status == 200
+        proc.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(proc.wait(), 5) == 0
+        assert proc.stderr is not None
+        assert b"Traceback" not in await proc.stderr.read()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
