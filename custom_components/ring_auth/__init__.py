@@ -54,6 +54,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> 
     entry.async_on_unload(manager.async_shutdown)
     await manager.async_setup()
     entry.async_on_unload(async_track_issues(hass, entry, manager))
+    if manager.health.login_lost:
+        # Remembered from before the restart: ask for the login again, call Ring for nothing.
+        raise manager.login_lost_error()
     api = RingApi(session, manager, hardware_id)
     try:
         profile = await api.async_get_profile()

@@ -213,7 +213,7 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
     async def _async_refresh_locked(self) -> None:
         """Exchange the refresh token; the caller holds the lock."""
         if self.health.login_lost:
-            raise self._login_lost_error()
+            raise self.login_lost_error()
         if (wait := self._not_before - time.time()) > 0:
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
@@ -296,7 +296,7 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             await self._journal.async_write(self.token, None, health.as_dict())
             self.config_entry.async_start_reauth(self.hass)
             self._notify()
-            raise self._login_lost_error() from err
+            raise self.login_lost_error() from err
         wait = min(BACKOFF_FIRST * 2 ** (health.consecutive_failures - 1), BACKOFF_MAX)
         wait *= JITTER.uniform(1.0, 1.0 + BACKGROUND_JITTER)
         if isinstance(err, RingRateLimitedError) and err.retry_after:
@@ -331,7 +331,8 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             return "expired"
         return "rejected"
 
-    def _login_lost_error(self) -> ConfigEntryAuthFailed:
+    def login_lost_error(self) -> ConfigEntryAuthFailed:
+        """Return the error that asks for a new login."""
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN,
             translation_key="login_lost",

@@ -208,3 +208,32 @@ async def test_background_failures_counted_then_recovered(
     assert manager.health.refresh_count == 1
     assert config_entry.state is ConfigEntryState.LOADED
     assert not reauth_flows(hass)
+
+
+async def test_lost_login_is_remembered_across_a_restart(
+    hass: HomeAssistant, emulator: RingEmulator, config_entry: MockConfigEntry
+) -> None:
+    """A login lost before a restart asks again at once: one reauth prompt, no call to Ring.
+
+    The access token may still be valid (the refresh token died, not the access token), so
+    a set-up that only tried the API would load and leave the user without a prompt.
+    """
+    await setup_entry(hass, config_entry)
+    emulator.revoke(EMAIL)
+    with pytest.raises(Exception, match="log in again"):
+        await config_entry.runtime_data.manager.async_force_refresh()
+    assert len(reauth_flows(hass)) == 1
+    for flow in reauth_flows(hass):
+        hass.config_entries.flow.async_abort(flow["flow_id"])
+    await hass.config_entries.async_unload(config_entry.entry_id)
+    calls = sum(emulator.counters.token_calls.values()) + emulator.counters.api_calls
+
+    assert not await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert len(reauth_flows(hass)) == 1
+    assert (
+        sum(emulator.counters.token_calls.values()) + emulator.counters.api_calls
+        == calls
+    )
