@@ -50,7 +50,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--access-token-lifetime", type=float, default=3600)
+    parser.add_argument("--partner-access-token-lifetime", type=float, default=4 * 3600)
     parser.add_argument("--refresh-token-lifetime", type=float, default=30 * 86400)
+    parser.add_argument(
+        "--code-exchange-lifetime",
+        type=float,
+        default=60,
+        help="seconds a partner account-linking code can be exchanged",
+    )
     parser.add_argument("--grace", type=float, default=60)
     parser.add_argument("--account", type=parse_account, action="append", default=[])
     parser.add_argument(
@@ -64,6 +71,8 @@ def build_settings(args: argparse.Namespace) -> EmulatorSettings:
     """Turn parsed arguments into emulator settings."""
     settings = EmulatorSettings(
         access_token_lifetime=args.access_token_lifetime,
+        partner_access_token_lifetime=args.partner_access_token_lifetime,
+        code_exchange_lifetime=args.code_exchange_lifetime,
         refresh_token_lifetime=args.refresh_token_lifetime,
         grace=args.grace,
         partner_clients=dict(args.partner_client),

@@ -117,7 +117,7 @@ class ControlApi:
         return web.json_response({"code": self.emu.last_code(email)})
 
     async def post_reset(self, request: web.Request) -> web.StreamResponse:
-        """POST /_emulator/reset: clear faults, counters, tokens and 2FA state."""
+        """POST /_emulator/reset: clear faults, counters, tokens, linking codes and 2FA state."""
         self.emu.reset()
         return web.json_response({"ok": True})
 

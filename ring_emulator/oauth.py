@@ -1,4 +1,4 @@
-"""The /oauth/token endpoint: password grant with 2FA, refresh grant with rotation."""
+"""The /oauth/token endpoint: password grant with 2FA, account-linking codes, refresh with rotation."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from .counters import Counters
+from .linking import Linking
 from .reply import Reply, error
 from .settings import Account, EmulatorSettings
 from .tokens import TokenPair, TokenStore
@@ -90,15 +91,18 @@ class TokenEndpoint:
         store: TokenStore,
         twofactor: TwoFactor,
         counters: Counters,
+        linking: Linking,
     ) -> None:
         """Bind to the emulator's shared state."""
         self.settings = settings
         self.store = store
         self.twofactor = twofactor
         self.counters = counters
+        self.linking = linking
         self.grants: dict[str, GrantHandler] = {
             "password": self._password,
             "refresh_token": self._refresh,
+            "authorization_code": self._authorization_code,
         }
 
     def handle(self, params: Params, headers: Mapping[str, str]) -> Reply:
@@ -163,16 +167,34 @@ class TokenEndpoint:
         body["tsv_state"] = account.tsv_state
         return error(412, body)
 
+    def _partner_ok(self, client_id: str, secret: str) -> bool:
+        """Return whether a partner client id and secret match the configured ones."""
+        expected = self.settings.partner_clients.get(client_id)
+        return expected is not None and secrets.compare_digest(
+            secret.encode(), expected.encode()
+        )
+
+    def _authorization_code(self, params: Params, headers: Mapping[str, str]) -> Reply:
+        """Handle the account-linking code exchange of a partner app (PKCE S256)."""
+        client_id, secret = self._client(params, headers)
+        if not self._partner_ok(client_id, secret):
+            return error(401, INVALID_CLIENT)
+        redemption = self.linking.redeem(params, client_id)
+        account = None
+        if redemption.account is not None:
+            account = self.settings.find_account(redemption.account)
+        if account is None:
+            reason = redemption.reason or "the linked account no longer exists"
+            _LOGGER.debug("code exchange refused: %s", reason)
+            return error(400, {"error": "invalid_grant", "error_description": reason})
+        return self._issue(account, client_id, headers)
+
     def _refresh(self, params: Params, headers: Mapping[str, str]) -> Reply:
         """Handle the refresh grant for consumer and partner tokens."""
         client_id, secret = self._client(params, headers)
-        if client_id != CONSUMER_CLIENT_ID:
-            expected = self.settings.partner_clients.get(client_id)
-            if expected is None or not secrets.compare_digest(
-                secret.encode(), expected.encode()
-            ):
-                self.counters.refresh_rejected += 1
-                return error(401, INVALID_CLIENT)
+        if client_id != CONSUMER_CLIENT_ID and not self._partner_ok(client_id, secret):
+            self.counters.refresh_rejected += 1
+            return error(401, INVALID_CLIENT)
         exchange = self.store.exchange(params.get("refresh_token", ""), client_id)
         if exchange.reused:
             self.counters.refresh_reuse += 1

@@ -17,6 +17,7 @@ from . import api
 from .control import add_control_routes
 from .counters import Counters
 from .faults import Fault, FaultQueue, FaultSpec, make_spec
+from .linking import Linking
 from .oauth import CONSUMER_CLIENT_ID, TokenEndpoint, read_params, token_body
 from .reply import Reply, error
 from .settings import Account, Clock, EmulatorSettings
@@ -78,8 +79,9 @@ class RingEmulator:
         self._settings = settings if settings is not None else EmulatorSettings()
         self.tokens = TokenStore(self.clock, self._settings)
         self.twofactor = TwoFactor(self.clock, self._settings, self.counters, on_code)
+        self.linking = Linking(self.clock, self._settings)
         self.endpoint = TokenEndpoint(
-            self._settings, self.tokens, self.twofactor, self.counters
+            self._settings, self.tokens, self.twofactor, self.counters, self.linking
         )
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
@@ -96,6 +98,7 @@ class RingEmulator:
         self._settings = value
         self.tokens.settings = value
         self.twofactor.settings = value
+        self.linking.settings = value
         self.endpoint.settings = value
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -105,6 +108,7 @@ class RingEmulator:
         self._stopping = asyncio.Event()
         app = web.Application()
         app.router.add_post("/oauth/token", self._token)
+        app.router.add_get("/oauth/authorize", self._authorize)
         app.router.add_post("/clients_api/session", self._api)
         app.router.add_get("/clients_api/ring_devices", self._api)
         add_control_routes(app, self)
@@ -191,11 +195,16 @@ class RingEmulator:
         return token_body(self.tokens.issue(account.key, client_id))
 
     def reset(self) -> None:
-        """Clear faults, counters, tokens and 2FA state."""
+        """Clear faults, counters, tokens, linking codes and 2FA state."""
         self.faults.clear()
         self.counters.clear()
         self.tokens.clear()
         self.twofactor.clear()
+        self.linking.clear()
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        """GET /oauth/authorize: the partner consent page (a browser step, no faults)."""
+        return self.linking.authorize(request.query)
 
     async def _token(self, request: web.Request) -> web.StreamResponse:
         """POST /oauth/token."""

@@ -61,6 +61,7 @@ class EmulatorSettings:
     """Run-time settings; tests may change any field while the emulator runs."""
 
     access_token_lifetime: float = 3600
+    partner_access_token_lifetime: float = 4 * 3600
     refresh_token_lifetime: float = 30 * 86400
     grace: float = 60
     accounts: list[Account] = field(default_factory=_demo_accounts)
@@ -69,11 +70,18 @@ class EmulatorSettings:
     resend_interval: float = 60
     code_limit: int = 10
     code_limit_window: float = 600
+    code_exchange_lifetime: float = 60
 
     def find_account(self, email: str) -> Account | None:
         """Return the account with this email (case-insensitive), if any."""
         key = email.casefold()
         return next((acc for acc in self.accounts if acc.key == key), None)
+
+    def access_lifetime(self, client_id: str) -> float:
+        """Return the access-token lifetime of a client (partner apps get their own)."""
+        if client_id in self.partner_clients:
+            return self.partner_access_token_lifetime
+        return self.access_token_lifetime
 
     def to_json(self) -> dict[str, Any]:
         """Return the settings as a JSON-ready dict."""

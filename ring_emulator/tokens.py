@@ -72,7 +72,7 @@ class TokenStore:
         if self._issued % PRUNE_EVERY == 0:
             self.prune()
         now = self._clock.now()
-        lifetime = self.settings.access_token_lifetime
+        lifetime = self.settings.access_lifetime(client_id)
         access = secrets.token_urlsafe(32)
         refresh = secrets.token_urlsafe(48)
         self._access[access] = AccessRecord(account, now + lifetime)

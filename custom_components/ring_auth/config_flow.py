@@ -388,8 +388,10 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 token_data, entry.data.get(CONF_TOKEN)
             )
             updates = {CONF_TOKEN: token_data}
-            if CONF_EMAIL in data:
-                updates[CONF_EMAIL] = data[CONF_EMAIL]
+            # The email of a new password login; the credentials a relink picked.
+            for key in (CONF_EMAIL, "auth_implementation"):
+                if key in data:
+                    updates[key] = data[key]
             return self.async_update_reload_and_abort(entry, data_updates=updates)
         self._abort_if_unique_id_configured()
         return self.async_create_entry(

@@ -447,16 +447,15 @@ async def test_odd_expires_in_is_clamped_and_token_kept(
     assert (await client.async_refresh(new.refresh_token)).expires_in_trusted
 
 
-async def test_code_exchange_refused_is_an_api_error(
+async def test_code_exchange_refused_is_an_invalid_grant(
     client: RingAuthClient, emulator: RingEmulator
 ) -> None:
-    """An authorization code Ring will not take is an API error that hides the code."""
-    with pytest.raises(RingApiError) as err:
+    """An authorization code Ring will not take is an invalid grant that hides the code."""
+    with pytest.raises(RingInvalidGrantError) as err:
         await client.async_exchange_code(
             "the-code", "the-verifier", "https://example.com/cb", PARTNER
         )
 
-    assert err.value.status == 400
     assert emulator.counters.token_calls["authorization_code"] == 1
     assert_no_secrets(err.value, "the-code", "the-verifier", PARTNER.client_secret)
 

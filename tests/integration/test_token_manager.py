@@ -563,10 +563,8 @@ async def test_refused_partner_secret_asks_for_login(
 ) -> None:
     """One reauth prompt, reason invalid_client: the partner secret Ring knows changed."""
 
-    partner = stored_token(
-        emulator.issue_tokens(EMAIL, client_id="partner-id"),
-        time.time() - LIFETIME - 10,
-    )
+    issued = emulator.issue_tokens(EMAIL, client_id="partner-id")  # a 4-hour token
+    partner = stored_token(issued, time.time() - issued["expires_in"] - 10)
     hass.config_entries.async_update_entry(
         config_entry, data={**config_entry.data, "token": partner}
     )
