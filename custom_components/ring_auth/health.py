@@ -53,6 +53,7 @@ class TokenHealth:
             "access_token_expires_at",
             "last_refresh",
             "last_failure",
+            "next_refresh_attempt",
         ):
             if isinstance(value := data.get(key), str):
                 setattr(health, key, dt_util.parse_datetime(value))

@@ -138,7 +138,20 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
         self._sync_token_figures()
         if record is None:
             await self._journal.async_write(self.token, None, self.health.as_dict())
-        if not self.health.login_lost:
+        if self.health.login_lost:
+            return
+        retry_at = self.health.next_refresh_attempt
+        if (
+            self.health.consecutive_failures
+            and retry_at is not None
+            and retry_at.timestamp() > time.time()
+        ):
+            # Set up again while backing off (a restart, or Home Assistant retrying the
+            # set-up during an outage): keep waiting instead of asking Ring again at once.
+            self._not_before = retry_at.timestamp()
+            self._wait_kind = self.health.last_failure_kind
+            self._schedule_at(self._not_before)
+        else:
             self._schedule_background(startup=True)
 
     @callback
@@ -232,9 +245,12 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             try:
                 new_token = await self.implementation.async_refresh_token(previous)
             except (RingConnectionError, RingMalformedResponseError) as err:
+                error = err
+                if isinstance(err, RingConnectionError) and not err.request_sent:
+                    break
                 # Ring may have rotated before the answer was lost: only the same refresh
                 # token, sent again inside the grace window, can still get the new one.
-                error, lost_response = err, True
+                lost_response = True
                 continue
             except RingError as err:
                 error = err
@@ -313,6 +329,8 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             wait,
         )
         self._schedule_at(self._not_before)
+        # The wait survives a restart or a set-up retry; failures are rare, so is this write.
+        await self._journal.async_write(self.token, None, health.as_dict())
         self._notify()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,

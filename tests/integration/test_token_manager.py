@@ -393,6 +393,74 @@ async def test_server_errors_back_off_and_recover_in_background(
     assert reauth_flows(hass) == []
 
 
+async def test_backoff_survives_a_new_setup(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+    no_retry_sleep: None,
+) -> None:
+    """An outage over a restart or set-up retries: Ring is not asked again before the wait ends.
+
+    Home Assistant retries a failed set-up after 5 s, 10 s, 20 s...; each retry builds a new
+    manager, which must keep the previous one's wait instead of calling Ring at once.
+    """
+    manager = await make_manager()
+    freezer.tick(LIFETIME + 10)
+    emulator.inject(Fault.SERVER_ERROR, count=1, where="token")
+    with pytest.raises(ConfigEntryNotReady):
+        await manager.async_get_access_token()
+    assert refreshes(emulator) == 1
+    manager.async_shutdown()
+
+    for _ in range(3):  # three set-up retries inside the 30 s wait
+        await tick(hass, freezer, 5)
+        retry = await make_manager()
+        with pytest.raises(ConfigEntryNotReady):
+            await retry.async_get_access_token()
+        retry.async_shutdown()
+    assert refreshes(emulator) == 1
+
+    await tick(hass, freezer, BACKOFF_FIRST * (1 + BACKGROUND_JITTER))
+    recovered = await make_manager()
+    await recovered.async_get_access_token()
+    assert refreshes(emulator) == 2
+    assert recovered.health.consecutive_failures == 0
+    assert reauth_flows(hass) == []
+
+
+async def test_no_connection_is_not_retried_as_a_lost_response(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """Ring unreachable (no connection made): one attempt, then back off; nothing to resend.
+
+    A request that never left cannot have rotated the token, so the quick same-token retries
+    meant for lost answers would only triple the calls during a network loss.
+    """
+    manager = await make_manager()
+    age_token(hass, config_entry, LIFETIME + 10)
+    attempts = 0
+    refresh = manager.implementation.async_refresh_token
+
+    async def counting_refresh(token: dict[str, Any]) -> dict[str, Any]:
+        nonlocal attempts
+        attempts += 1
+        return await refresh(token)
+
+    manager.implementation.async_refresh_token = counting_refresh  # type: ignore[method-assign]
+    await emulator.stop()  # the port now refuses connections
+
+    with pytest.raises(ConfigEntryNotReady):
+        await manager.async_get_access_token()
+    assert attempts == 1
+    assert manager.health.last_failure_kind is FailureKind.CONNECTION
+    assert reauth_flows(hass) == []
+
+
 async def test_rate_limit_is_respected(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

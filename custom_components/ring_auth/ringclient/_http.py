@@ -66,6 +66,11 @@ async def send(
                 if status in (429, 503)
                 else None
             )
+    except aiohttp.ClientConnectorError as err:
+        # No connection was made, so Ring cannot have acted on the request.
+        raise RingConnectionError(
+            f"Cannot reach Ring: {type(err).__name__}", request_sent=False
+        ) from err
     except TimeoutError as err:
         raise RingTimeoutError(
             f"No answer from Ring within {limit.total:.0f} s"

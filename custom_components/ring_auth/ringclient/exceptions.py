@@ -12,6 +12,11 @@ class RingTransientError(RingError):
 class RingConnectionError(RingTransientError):
     """No (complete) response: network failure, reset connection or timeout."""
 
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        """Say whether the request may have reached Ring (False: no connection was made)."""
+        super().__init__(message)
+        self.request_sent = request_sent
+
 
 class RingTimeoutError(RingConnectionError):
     """Ring did not answer within the time allowed."""
