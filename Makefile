@@ -5,7 +5,7 @@ SRC := custom_components/ring_auth ring_emulator
 PORT ?= 8765
 HA_PORT ?= 8123
 
-.PHONY: test lint format typecheck pytest demo emulator bench bootstrap clean
+.PHONY: test lint format typecheck pytest demo emulator bench bootstrap clean soak
 
 test: bootstrap lint typecheck pytest
 
@@ -39,3 +39,15 @@ bench: bootstrap
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .coverage htmlcov config/.storage
+
+# The accelerated soak: 365 simulated days, six runs (1 h consumer / 4 h partner tokens x
+# grace 0, 30, 120 s), this integration and core's python-ring-doorbell side by side.
+# `make test` runs a 30-day version. SOAK_SEED=... picks another year.
+soak: bootstrap
+	$(PY) -m pytest tests/soak -m soak_full -p no:randomly -n 2 -q -p no:cov
+
+# End to end: the emulator, a real hass and its frontend in headless Chromium, crashes,
+# a restart and an outage (scripts/e2e.py, docs/e2e.md). E2E_TRIALS=50 for more crash trials.
+.PHONY: e2e
+e2e: bootstrap
+	$(PY) scripts/e2e.py

@@ -239,7 +239,17 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
         previous = dict(self.token)
         error: RingError | None = None
         lost_response = False
-        for delay in (0.0, *LOST_RESPONSE_RETRY_DELAYS):
+        # Quick same-token retries catch one lost answer. When the last try also got no
+        # answer (a long outage), the backoff retry resends the same token anyway.
+        quick = (
+            self.health.consecutive_failures == 0
+            or self.health.last_failure_kind
+            not in (
+                FailureKind.CONNECTION,
+                FailureKind.TIMEOUT,
+            )
+        )
+        for delay in (0.0, *LOST_RESPONSE_RETRY_DELAYS) if quick else (0.0,):
             if delay:
                 await asyncio.sleep(delay)
             try:

@@ -275,7 +275,7 @@ async def test_hangs_are_lost_responses_then_transient(
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
 ) -> None:
-    """Not ready, retried later, no reauth: Ring hangs on every try."""
+    """Not ready, retried later, no reauth: Ring hangs on every try; a long outage costs one call a try."""
     age_token(hass, config_entry, LIFETIME + 10)
     before = dict(config_entry.data["token"])
     manager = await make_manager(client_timeout=0.2)
@@ -289,6 +289,23 @@ async def test_hangs_are_lost_responses_then_transient(
     assert config_entry.data["token"] == before
     assert manager.health.last_failure_kind is FailureKind.TIMEOUT
     assert manager.health.login_lost is False
+    assert reauth_flows(hass) == []
+
+    # A long outage: the next try (after the backoff) sends once; no quick retries again.
+    manager._not_before = 0  # the backoff is over
+    emulator.inject(Fault.HANG, count=3, where="token")
+    with pytest.raises(ConfigEntryNotReady):
+        await manager.async_get_access_token()
+    await hass.async_block_till_done()
+    assert refreshes(emulator) == 4
+    assert manager.health.consecutive_failures == 2
+    emulator.faults.clear()
+
+    # Ring answers again: the same (never rotated) refresh token still works.
+    manager._not_before = 0
+    await manager.async_get_access_token()
+    assert refreshes(emulator) == 5
+    assert config_entry.data["token"]["refresh_token"] != before["refresh_token"]
     assert reauth_flows(hass) == []
 
 

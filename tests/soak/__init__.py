@@ -1,0 +1,1 @@
+"""The accelerated soak: a year of a hub's life against the Ring emulator."""
