@@ -384,9 +384,9 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 else self._get_reconfigure_entry()
             )
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            await TokenJournal(self.hass, entry.entry_id).async_record_login(
-                token_data, entry.data.get(CONF_TOKEN)
-            )
+            token_data = await TokenJournal(
+                self.hass, entry.entry_id
+            ).async_record_login(token_data, entry.data.get(CONF_TOKEN))
             updates = {CONF_TOKEN: token_data}
             # The email of a new password login; the credentials a relink picked.
             for key in (CONF_EMAIL, "auth_implementation"):

@@ -26,7 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import CONF_TOKEN, DOMAIN, LOGGER, REFRESH_TOKEN_LIFETIME
 from .health import FailureKind, TokenHealth
-from .journal import TokenJournal
+from .journal import TokenJournal, successor
 from .ringclient import (
     AbstractAuth,
     RingConnectionError,
@@ -110,34 +110,32 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
     async def async_setup(self) -> None:
         """Reconcile the journal with the entry, restore figures, start the background refresh."""
         record = await self._journal.async_load()
+        resume = False
         if record is not None:
             restored = TokenHealth.from_dict(record.get("health", {}))
-            if self._journal.reconcile(record, self.token):
+            if (newer := self._journal.newer_token(record, self.token)) is not None:
                 LOGGER.warning(
                     "Recovered the newest Ring token from the journal: Home Assistant stopped"
                     " before it saved the config entry"
                 )
                 self.hass.config_entries.async_update_entry(
                     self.config_entry,
-                    data={**self.config_entry.data, CONF_TOKEN: record["token"]},
+                    data={**self.config_entry.data, CONF_TOKEN: newer},
                 )
-                restored.login_lost = bool(record.get("health", {}).get("login_lost"))
-            elif record["token"].get("refresh_token") == self.token.get(
-                "refresh_token"
-            ):
+            if record["token"].get("refresh_token") == self.token.get("refresh_token"):
                 restored.login_lost = bool(record.get("health", {}).get("login_lost"))
                 restored.login_lost_reason = record.get("health", {}).get(
                     "login_lost_reason"
                 )
+                resume = bool(record.get("in_flight"))
             else:
-                # The entry holds a token from a newer login (reauth or reconfigure).
-                self._journal.restart_lineage()
+                # The entry's token is newer than the record (its journal write was lost).
                 restored.consecutive_failures = 0
                 record = None
             self.health = restored
         self._sync_token_figures()
         if record is None:
-            await self._journal.async_write(self.token, None, self.health.as_dict())
+            await self._journal.async_write(self.token, self.health.as_dict())
         if self.health.login_lost:
             return
         retry_at = self.health.next_refresh_attempt
@@ -153,6 +151,15 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             self._schedule_at(self._not_before)
         else:
             self._schedule_background(startup=True)
+        if resume:
+            LOGGER.warning(
+                "A Ring token refresh was under way when Home Assistant stopped; finishing it"
+            )
+            try:
+                async with self._token_lock:
+                    await self._async_refresh_locked(resumed=True)
+            except ConfigEntryAuthFailed, ConfigEntryNotReady:
+                return  # counted and shown; set-up reads health.login_lost
 
     @callback
     def async_shutdown(self) -> None:
@@ -223,8 +230,11 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
 
     # -- refreshing ------------------------------------------------------------------------------
 
-    async def _async_refresh_locked(self) -> None:
-        """Exchange the refresh token; the caller holds the lock."""
+    async def _async_refresh_locked(self, *, resumed: bool = False) -> None:
+        """Exchange the refresh token; the caller holds the lock.
+
+        `resumed`: the exchange of this refresh token was cut off by a stop of Home Assistant.
+        """
         if self.health.login_lost:
             raise self.login_lost_error()
         if (wait := self._not_before - time.time()) > 0:
@@ -237,8 +247,10 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
                 },
             )
         previous = dict(self.token)
+        # Durable before the request: a crash while Ring answers is finished at set-up.
+        await self._journal.async_write(previous, self.health.as_dict(), in_flight=True)
         error: RingError | None = None
-        lost_response = False
+        lost_response = resumed
         # Quick same-token retries catch one lost answer. When the last try also got no
         # answer (a long outage), the backoff retry resends the same token anyway.
         quick = (
@@ -290,7 +302,8 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
         self._not_before = 0.0
         self._wait_kind = None
         self._sync_token_figures(token)
-        await self._journal.async_write(token, previous, health.as_dict())
+        token = successor(token, previous)
+        await self._journal.async_write(token, health.as_dict())
         self.hass.config_entries.async_update_entry(
             self.config_entry, data={**self.config_entry.data, CONF_TOKEN: token}
         )
@@ -319,7 +332,7 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
             )
             self._cancel_timer()
             health.next_refresh_attempt = None
-            await self._journal.async_write(self.token, None, health.as_dict())
+            await self._journal.async_write(self.token, health.as_dict())
             self.config_entry.async_start_reauth(self.hass)
             self._notify()
             raise self.login_lost_error() from err
@@ -340,7 +353,7 @@ class RingTokenManager(OAuth2Session, AbstractAuth):
         )
         self._schedule_at(self._not_before)
         # The wait survives a restart or a set-up retry; failures are rare, so is this write.
-        await self._journal.async_write(self.token, None, health.as_dict())
+        await self._journal.async_write(self.token, health.as_dict())
         self._notify()
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,

@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ring_auth import token_manager
 from custom_components.ring_auth.const import DOMAIN
 from custom_components.ring_auth.health import FailureKind, TokenHealth
-from custom_components.ring_auth.journal import TokenJournal, digest
+from custom_components.ring_auth.journal import TokenJournal
 from custom_components.ring_auth.oauth import RingPartnerImplementation
 from custom_components.ring_auth.ringclient import (
     RingApi,
@@ -130,7 +130,8 @@ async def test_proactive_refresh_inside_margin(
     assert new["expires_at"] == pytest.approx(time.time() + LIFETIME)
     record = journal(hass_storage, config_entry)
     assert record["token"]["refresh_token"] == new["refresh_token"]
-    assert digest(old["refresh_token"]) in record["supersedes"]
+    assert record["token"]["generation"] == new["generation"] == 1
+    assert record["in_flight"] is False
     assert manager.valid_token
     assert not manager.access_token_expired
 
@@ -734,29 +735,136 @@ async def test_crash_before_entry_save_recovers_newest_token(
     assert restarted.health.refresh_count == 2
 
 
-async def test_new_login_replaces_the_journal_lineage(
+async def test_new_login_wins_over_the_journal_even_after_a_crash(
     hass: HomeAssistant,
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Recovered silently: after a reauth the new login is used, not the journal's old token."""
+    """Recovered silently: a reauth's token is used, even if HA died before saving the entry."""
     manager = await make_manager()
     await manager.async_force_refresh()
     manager.async_shutdown()
+    refreshed = dict(config_entry.data["token"])
+
+    # What the reauth flow does first; then HA dies before it saves the entry.
     fresh = stored_token(emulator.issue_tokens(EMAIL))
-    hass.config_entries.async_update_entry(
-        config_entry, data={**config_entry.data, "token": fresh}
+    stamped = await TokenJournal(hass, config_entry.entry_id).async_record_login(
+        fresh, refreshed
     )
+    assert stamped["generation"] == refreshed["generation"] + 1
 
     restarted = await make_manager()
 
     assert config_entry.data["token"]["refresh_token"] == fresh["refresh_token"]
     record = journal(hass_storage, config_entry)
     assert record["token"]["refresh_token"] == fresh["refresh_token"]
-    assert record["supersedes"] == []
     assert restarted.health.consecutive_failures == 0
+    await restarted.async_force_refresh()
+    assert restarted.health.login_lost is False
+
+
+async def test_crash_during_the_exchange_is_finished_at_setup(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Recovered silently: HA was killed while Ring rotated the token; set-up finishes it.
+
+    The answer died with the process, so only the old refresh token is on disk, and Ring
+    accepts it for a short grace window only: set-up must resend it at once, not wait until
+    the access token runs out (by then the window is long closed).
+    """
+    manager = await make_manager()
+    await manager.async_force_refresh()
+    before = dict(config_entry.data["token"])
+
+    # The refresh starts (journal marks it in flight), Ring rotates, the process dies.
+    started = asyncio.Event()
+
+    async def die_mid_exchange(token: dict[str, Any]) -> dict[str, Any]:
+        client = RingAuthClient(async_get_clientsession(hass), HW)
+        await client.async_refresh(token["refresh_token"])  # Ring rotates; answer lost
+        started.set()
+        await asyncio.Event().wait()  # killed here
+        raise AssertionError
+
+    manager.implementation.async_refresh_token = die_mid_exchange  # type: ignore[method-assign]
+    task = hass.async_create_task(manager.async_force_refresh())
+    await started.wait()
+    assert journal(hass_storage, config_entry)["in_flight"] is True
+    task.cancel()
+    manager.async_shutdown()
+    assert refreshes(emulator) == 2
+
+    restarted = await make_manager()
+
+    assert refreshes(emulator) == 3  # the same refresh token, resent inside the grace
+    assert emulator.counters.refresh_reuse == 1
+    token = config_entry.data["token"]
+    assert token["refresh_token"] != before["refresh_token"]
+    assert token["generation"] == before["generation"] + 1
+    assert journal(hass_storage, config_entry)["in_flight"] is False
+    assert restarted.health.login_lost is False
+    assert reauth_flows(hass) == []
+
+
+async def test_crash_during_the_exchange_without_grace_asks_once(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """One reauth prompt, reason lost_response: strictly single-use tokens cannot be resent."""
+    emulator.settings.grace = 0
+    manager = await make_manager()
+    journal_store = TokenJournal(hass, config_entry.entry_id)
+    # The journal as a killed process leaves it: exchange in flight, Ring already rotated.
+    await journal_store.async_write(
+        dict(config_entry.data["token"]), manager.health.as_dict(), in_flight=True
+    )
+    manager.async_shutdown()
+    client = RingAuthClient(async_get_clientsession(hass), HW)
+    await client.async_refresh(config_entry.data["token"]["refresh_token"])
+
+    restarted = await make_manager()
+    await hass.async_block_till_done()
+
+    assert restarted.health.login_lost is True
+    assert restarted.health.login_lost_reason == "lost_response"
+    assert len(reauth_flows(hass)) == 1
+
+
+async def test_repeated_crashes_before_entry_saves_keep_the_login(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """Recovered silently: twenty crashes in a row, each before HA saved the entry.
+
+    The entry on disk keeps the very first token; the journal's generation still wins.
+    """
+    emulator.settings.grace = 0
+    on_disk = dict(config_entry.data["token"])
+    for _ in range(20):
+        manager = await make_manager()
+        await manager.async_force_refresh()
+        manager.async_shutdown()
+        hass.config_entries.async_update_entry(
+            config_entry, data={**config_entry.data, "token": on_disk}
+        )
+
+    restarted = await make_manager()
+
+    assert config_entry.data["token"]["generation"] == 20
+    await restarted.async_force_refresh()
+    assert restarted.health.login_lost is False
+    assert emulator.counters.refresh_rejected == 0
+    assert reauth_flows(hass) == []
 
 
 async def test_background_refresh_about_daily(
@@ -793,7 +901,7 @@ async def test_overdue_background_refresh_waits_for_startup(
     no_retry_sleep: None,
 ) -> None:
     """Nothing visible: a refresh missed while HA was off runs within minutes of start."""
-    age_token(hass, config_entry, 26 * 3600)
+    age_token(hass, config_entry, 30 * 3600)  # past 24 h even with +10 % jitter
     manager = await make_manager()
 
     due = manager.health.next_refresh_attempt
@@ -863,8 +971,8 @@ async def test_removed_entry_leaves_no_journal(
     assert key in hass_storage
     journal_store = TokenJournal(hass, config_entry.entry_id)
 
-    assert journal_store.reconcile(None, config_entry.data["token"]) is False
-    assert journal_store.reconcile({}, config_entry.data["token"]) is False
+    assert journal_store.newer_token(None, config_entry.data["token"]) is None
+    assert journal_store.newer_token({}, config_entry.data["token"]) is None
     await journal_store.async_remove()
     assert key not in hass_storage
 
