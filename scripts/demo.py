@@ -7,6 +7,8 @@ RING_AUTH_BASE_URL pointing at the emulator. The emulator's 2FA codes are shown 
 
 import argparse
 import contextlib
+from datetime import UTC, datetime
+import json
 import os
 from pathlib import Path
 import re
@@ -63,15 +65,65 @@ def ensure_frontend() -> None:
     subprocess.run(cmd, check=True)
 
 
-def link_integration() -> None:
-    """Make config/custom_components/ring_auth point at the repository's integration."""
-    target = CONFIG / "custom_components" / "ring_auth"
+def link_integration(config: Path = CONFIG) -> None:
+    """Make <config>/custom_components/ring_auth point at the repository's integration."""
+    target = config / "custom_components" / "ring_auth"
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink() or target.exists():
         return
     target.symlink_to(
         ROOT / "custom_components" / "ring_auth", target_is_directory=True
     )
+
+
+def write_http_config(config: Path, port: int) -> None:
+    """Store Home Assistant's HTTP settings (loopback, this port) as confirmed.
+
+    Since 2026.10 Home Assistant keeps them in .storage/http; `http:` in YAML is only a
+    trial that it reverts after five minutes (restarting on port 8123) unless confirmed.
+    """
+    from homeassistant.components.http import config as http_config
+
+    stable = http_config.HTTP_STORAGE_SCHEMA(
+        {"server_host": ["127.0.0.1"], "server_port": port}
+    ) | {
+        "created_at": datetime.now(UTC).isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    path = config / ".storage" / http_config.STORAGE_KEY
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "version": http_config.STORAGE_VERSION,
+                "minor_version": http_config.STORAGE_MINOR_VERSION,
+                "key": http_config.STORAGE_KEY,
+                "data": {
+                    "stable": stable,
+                    "pending": None,
+                    "yaml_migration_done": True,
+                },
+            },
+            indent=2,
+        )
+    )
+
+
+def hass_command(config: Path) -> list[str]:
+    """Return the command line that runs Home Assistant on a config directory."""
+    return [
+        str(VENV_BIN / "hass"),
+        "-c",
+        str(config),
+        "--skip-pip-packages",
+        "home-assistant-frontend",
+    ]
+
+
+def hass_env(emulator_url: str) -> dict[str, str]:
+    """Return the environment that points the integration at the emulator."""
+    return os.environ | {"RING_AUTH_BASE_URL": emulator_url}
 
 
 def pump(
@@ -130,14 +182,10 @@ def main() -> int:
         if not args.emulator_only:
             ensure_frontend()
             link_integration()
-            env = os.environ | {
-                "RING_AUTH_BASE_URL": emulator_url,
-                "RING_AUTH_DEMO_HA_PORT": str(args.ha_port),
-            }
+            write_http_config(CONFIG, args.ha_port)
             hass = subprocess.Popen(
-                [str(VENV_BIN / "hass"), "-c", str(CONFIG), "--skip-pip-packages",
-                 "home-assistant-frontend"],
-                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                hass_command(CONFIG), cwd=ROOT, env=hass_env(emulator_url),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             )  # fmt: skip
             procs.append(hass)
             threading.Thread(

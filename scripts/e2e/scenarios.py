@@ -1,0 +1,436 @@
+"""The scenarios of `make e2e`, each ending with a check of Home Assistant's log."""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+import random
+import re
+import time
+from typing import Any
+
+from .browser import DIAGNOSTICS, Frontend
+from .ha import TOKEN_SENSORS, HaClient, HaError
+from .log import say
+from .procs import E2E_EMAIL, E2E_PASSWORD, Emulator, Hass
+
+FAILURES_SENSOR = "sensor.ring_demo_user_consecutive_refresh_failures"
+RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ ", re.MULTILINE)
+LOGIN_LOST_ERROR = re.compile(r"Ring refused the stored login \(rejected\)")
+
+
+class ScenarioError(AssertionError):
+    """A scenario's expectation did not hold."""
+
+
+def check(ok: object, what: str) -> None:
+    """Fail the scenario unless ok."""
+    if not ok:
+        raise ScenarioError(what)
+
+
+@dataclass
+class Run:
+    """Everything the scenarios share: the processes, the API client, the figures."""
+
+    emulator: Emulator
+    hass: Hass
+    ha: HaClient
+    seed: int
+    entry_id: str = ""
+    results: dict[str, Any] = field(default_factory=dict)
+    log_problems: list[str] = field(default_factory=list)
+
+    # -- emulator control API ------------------------------------------------------------
+
+    async def emu_get(self, path: str) -> Any:
+        """GET an emulator control endpoint."""
+        async with self.ha.session.get(self.emulator.url + path) as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def emu_post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST to an emulator control endpoint."""
+        async with self.ha.session.post(self.emulator.url + path, json=body) as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def code(self) -> str:
+        """Return the 2FA code the emulator last "sent" (control API)."""
+        code = (await self.emu_get(f"/_emulator/codes/{E2E_EMAIL}"))["code"]
+        check(code, "the emulator sent no 2FA code")
+        return str(code)
+
+    async def wrong_code(self) -> str:
+        """Return a well-formed code that is not the one sent."""
+        return f"{(int(await self.code()) + 1) % 1_000_000:06d}"
+
+    async def counters(self) -> dict[str, Any]:
+        """Return the emulator's counters."""
+        return dict(await self.emu_get("/_emulator/counters"))
+
+    # -- shared steps ----------------------------------------------------------------------
+
+    async def restart_hass(self, *, crash: bool) -> float:
+        """Kill (crash) or stop hass, start it again on the same config; return start time."""
+        if crash:
+            await self.hass.kill()
+        else:
+            await self.hass.stop()
+        return await self.hass.start()
+
+    async def device_id(self) -> str:
+        """Return the id of the account's device."""
+        devices = await self.ha.ws({"type": "config/device_registry/list"})
+        for device in devices:
+            if self.entry_id in device["config_entries"]:
+                return str(device["id"])
+        raise ScenarioError("the account has no device")
+
+    def check_log(
+        self, scenario: str, expected: tuple[re.Pattern[str], ...] = ()
+    ) -> int:
+        """Check what Home Assistant logged since the last check; return the record count."""
+        text = self.hass.log.take()
+        records = [r for r in RECORD_START.split(text) if r.strip()]
+        problems: list[str] = []
+        for record in records:
+            head = record.splitlines()[0] if record.strip() else ""
+            if (
+                head.startswith("ERROR")
+                and "custom_components.ring_auth" in head
+                and not any(p.search(record) for p in expected)
+            ):
+                problems.append(f"unexpected error: {head[:200]}")
+            if "Detected blocking call" in record and "ring_auth" in record:
+                problems.append(f"blocking call: {head[:200]}")
+        for secret in set(self.emulator.secrets()):
+            if secret and secret in text:
+                kind = (
+                    "the password"
+                    if secret == E2E_PASSWORD
+                    else "a 2FA code"
+                    if secret in self.emulator.codes
+                    else "a token"
+                )
+                problems.append(f"{kind} appears in the log")
+        ring_lines = sum("custom_components.ring_auth" in r for r in records)
+        say(
+            f"log check ({scenario}): {len(records)} records, {ring_lines} from ring_auth,"
+            f" {len(problems)} problems"
+        )
+        self.log_problems += [f"{scenario}: {p}" for p in problems]
+        check(not problems, f"log check failed: {problems}")
+        return len(records)
+
+
+# -- the browser ---------------------------------------------------------------------------
+
+
+async def browser_add_and_reauth(run: Run, shots: Any) -> list[str]:
+    """Add the account in the UI (with errors), view the device, then reauth in the UI."""
+    ui = Frontend(run.hass.url, shots)
+    try:
+        await ui.open()
+        await ui.add_account(run.code, run.wrong_code)
+        entries = await run.ha.entries()
+        check(len(entries) == 1, f"one entry expected, got {entries}")
+        check(entries[0]["state"] == "loaded", f"entry not loaded: {entries[0]}")
+        run.entry_id = entries[0]["entry_id"]
+        # Until the first refresh, "Last successful refresh" is rightly unknown.
+        states = await run.ha.wait_states(None, TOKEN_SENSORS[:2], 10)
+        check(
+            all(s not in (None, "unavailable", "unknown") for s in states.values()),
+            f"token sensors have no values: {states}",
+        )
+        shown = await ui.device_page(await run.device_id(), "07-device")
+        check(
+            all(
+                shown.get(label) not in (None, "Unknown", "Unavailable")
+                for label in DIAGNOSTICS
+            ),
+            f"the device page does not show every figure: {shown}",
+        )
+        states = await run.ha.wait_states(None, TOKEN_SENSORS, 10)
+        check(
+            all(s not in (None, "unavailable", "unknown") for s in states.values()),
+            f"token sensors have no values after Refresh now: {states}",
+        )
+        say(f"browser: device page shows {shown}")
+        run.check_log("browser: add account")
+
+        # A revoked login: one reauth prompt, one repair issue, no retry storm.
+        before = await run.counters()
+        await run.emu_post("/_emulator/revoke", {"email": E2E_EMAIL})
+        try:
+            await run.ha.press()
+            raise ScenarioError("Refresh now worked on a revoked login")
+        except HaError as err:
+            say(f"Refresh now on the revoked login: {str(err)[:120]}")
+        for _ in range(3):  # more presses and a pause must not make more token calls
+            await asyncio.sleep(1)
+            with contextlib.suppress(HaError):
+                await run.ha.press()
+        await asyncio.sleep(3)
+        after = await run.counters()
+        refreshes = after["token_calls"].get("refresh_token", 0) - before[
+            "token_calls"
+        ].get("refresh_token", 0)
+        reauths = await run.ha.reauth_flows()
+        issues = await run.ha.issues()
+        states = {e: await run.ha.state(e) for e in TOKEN_SENSORS}
+        run.results["revoked"] = {
+            "refresh_calls": refreshes,
+            "reauth_flows": len(reauths),
+            "issues": [i["issue_id"].rsplit("_", 1)[0] for i in issues],
+        }
+        say(f"revoked login: {run.results['revoked']}")
+        check(len(reauths) == 1, f"exactly one reauth flow expected: {reauths}")
+        check(len(issues) == 1, f"exactly one repair issue expected: {issues}")
+        check(refreshes <= 2, f"{refreshes} refresh calls after the revoke (storm)")
+        check(
+            all(s == "unavailable" for s in states.values()),
+            f"token sensors should be unavailable: {states}",
+        )
+        run.check_log("revoked login", (LOGIN_LOST_ERROR,))
+        await ui.reauth(run.code)
+        check(await run.ha.wait_loaded(30) == "loaded", "not loaded after the reauth")
+        check(not await run.ha.reauth_flows(), "a reauth flow is left after the reauth")
+        check(not await run.ha.issues(), "repair issues are left after the reauth")
+        states = await run.ha.wait_states(None, TOKEN_SENSORS, 10)
+        check(
+            all(s not in (None, "unavailable", "unknown") for s in states.values()),
+            f"token sensors have no values after the reauth: {states}",
+        )
+        await run.ha.press()
+        run.check_log("browser: reauth")
+    except BaseException:
+        failure = run.hass.config.parent / "browser-failure.png"
+        with contextlib.suppress(Exception):
+            await ui.page.screenshot(path=failure)
+            say(f"browser: the page at the failure is in {failure}")
+        raise
+    finally:
+        await ui.close()
+    return [p.name for p in ui.taken]
+
+
+# -- a restart in the middle of the 2FA step -----------------------------------------------
+
+
+async def restart_during_2fa(run: Run) -> None:
+    """homeassistant.restart while a flow waits for its code: only that flow is lost."""
+    entries = await run.ha.entries()
+    flow = await run.ha.start_flow()
+    flow = await run.ha.flow_step(
+        flow["flow_id"], {"email": E2E_EMAIL, "password": E2E_PASSWORD}
+    )
+    check(flow.get("step_id") == "2fa_sms", f"expected the code step: {flow}")
+    check(await run.ha.flow_exists(flow["flow_id"]), "the flow is not in progress")
+    started = time.monotonic()
+    await run.ha.post("/api/services/homeassistant/restart", {})
+    code = await run.hass.wait_exit(60)
+    check(code == 100, f"hass exited with {code}, not the restart code 100")
+    await run.hass.start()
+    state = await run.ha.wait_loaded(60)
+    took = time.monotonic() - started
+    check(state == "loaded", f"entry {state} after the restart")
+    check(len(await run.ha.entries()) == len(entries), "the entry count changed")
+    check(not await run.ha.flow_exists(flow["flow_id"]), "the unfinished flow survived")
+    check(
+        not await run.ha.flows_in_progress(), "a flow is in progress after the restart"
+    )
+    # A new flow works: Ring accepts the login and the code; the account exists already.
+    flow = await run.ha.start_flow()
+    flow = await run.ha.flow_step(
+        flow["flow_id"], {"email": E2E_EMAIL, "password": E2E_PASSWORD}
+    )
+    check(flow.get("step_id") == "2fa_sms", f"new flow: expected the code step: {flow}")
+    flow = await run.ha.flow_step(flow["flow_id"], {"code": await run.code()})
+    check(
+        flow.get("type") == "abort" and flow.get("reason") == "already_configured",
+        f"new flow should end as already_configured: {flow}",
+    )
+    await run.ha.press()
+    run.results["restart_2fa"] = {"restart_s": round(took, 1)}
+    say(f"restart during 2FA: back in {took:.1f} s; entry kept, new flow works")
+    run.check_log("restart during 2FA")
+
+
+# -- an outage longer than the access token's life -----------------------------------------
+
+
+async def outage(run: Run) -> None:
+    """Stop the emulator for longer than the access-token lifetime, then bring it back."""
+    lifetime = run.emulator.emu.settings.access_token_lifetime
+    await run.ha.press()  # a fresh token: it expires `lifetime` s from now
+    await run.emulator.stop()
+    down = time.monotonic()
+    say(
+        f"outage: the emulator is down; waiting {lifetime + 1:.0f} s for the token to expire"
+    )
+    await asyncio.sleep(lifetime + 1)
+    try:
+        await run.ha.press()
+        raise ScenarioError("Refresh now worked during the outage")
+    except HaError:
+        pass
+    states = await run.ha.wait_states("unavailable", TOKEN_SENSORS, 10)
+    check(
+        all(s == "unavailable" for s in states.values()),
+        f"token sensors should be unavailable: {states}",
+    )
+    failures = await run.ha.state(FAILURES_SENSOR)
+    check(failures == "1", f"consecutive failures should be 1, is {failures}")
+    check(not await run.ha.reauth_flows(), "a reauth was asked for during the outage")
+    await asyncio.sleep(max(0.0, lifetime + 5 - (time.monotonic() - down)))
+    outage_s = time.monotonic() - down
+    await run.emulator.start()
+    back = time.monotonic()
+    say(
+        f"outage: the emulator is back after {outage_s:.1f} s; waiting for the backoff timer"
+    )
+    states = await run.ha.wait_states(None, TOKEN_SENSORS, 90)
+    recovered = time.monotonic() - back
+    check(
+        all(s not in (None, "unavailable", "unknown") for s in states.values()),
+        f"token sensors did not come back: {states}",
+    )
+    check(await run.ha.state(FAILURES_SENSOR) == "0", "failures did not reset")
+    check(not await run.ha.reauth_flows(), "a reauth was asked for after the outage")
+    check(not await run.ha.issues(), "repair issues are left after the outage")
+    check(await run.ha.wait_loaded(5) == "loaded", "the entry is not loaded")
+    run.results["outage"] = {
+        "outage_s": round(outage_s, 1),
+        "recovered_after_s": round(recovered, 1),
+    }
+    say(f"outage: recovered {recovered:.1f} s after the emulator returned")
+    run.check_log("outage")
+
+
+# -- crashes around token refreshes ----------------------------------------------------------
+
+
+# Home Assistant saves config entries 1 s after the last change (each change re-arms it).
+ENTRY_SAVE_DELAY = 1.0
+
+
+async def crash_trials(run: Run, trials: int) -> tuple[int, int]:
+    """SIGKILL hass around refreshes; it must come back loaded, without reauth, within grace.
+
+    Two kinds of kill, chosen by a seeded random generator: at a random moment (0 to 1.5
+    press-durations) after one to three Refresh now presses, or at the exact moment the
+    emulator rotates the refresh token (Ring rotated; hass never reads the answer). A trial
+    has recovered when the entry is loaded again within the grace window, no reauth is in
+    progress, and a Refresh now right after works (it carries the chain on). Kills come
+    back to back, so most land inside Home Assistant's 1 s delayed config-entry save: the
+    token journal must carry every one of them.
+    """
+    rng = random.Random(run.seed)  # noqa: S311 - reproducible test timing
+    grace = run.emulator.emu.settings.grace
+    press_s = await _press_duration(run)
+    recovered = 0
+    times: list[float] = []
+    before = await run.counters()
+    for trial in range(1, trials + 1):
+        mode = rng.choice(("press", "press", "rotation"))
+        presses: asyncio.Task[None] | None = None
+        if mode == "press":
+            count = rng.randint(1, 3)
+            delay = rng.uniform(0.0, 1.5 * count * press_s)
+
+            async def press_n(n: int = count) -> None:
+                for _ in range(n):
+                    await run.ha.press()
+
+            presses = asyncio.create_task(press_n())
+            await asyncio.sleep(delay)
+            await run.hass.kill()
+            what = f"{count} press(es), kill after {delay * 1000:.0f} ms"
+        else:
+            run.emulator.on_rotate = run.hass.kill_now
+            presses = asyncio.create_task(run.ha.press())
+            await run.hass.wait_exit(30)
+            what = "kill at the rotation"
+        killed = time.monotonic()
+        with contextlib.suppress(Exception):  # the press dies with hass
+            await presses
+        await run.hass.start()
+        state = await run.ha.wait_loaded(max(1.0, grace - (time.monotonic() - killed)))
+        took = time.monotonic() - killed
+        ok = state == "loaded" and not await run.ha.reauth_flows() and took <= grace
+        if ok:
+            try:
+                await run.ha.press()  # the chain goes on from here
+            except HaError as err:
+                ok = False
+                say(f"crash trial {trial}: Refresh now failed after recovery: {err}")
+        reauth = await run.ha.reauth_flows()
+        ok = ok and not reauth
+        recovered += ok
+        times.append(took)
+        say(
+            f"crash trial {trial}/{trials} ({what}): {state} after {took:.1f} s,"
+            f" reauth={bool(reauth)} -> {'recovered' if ok else 'NOT RECOVERED'}"
+        )
+        if reauth:
+            break  # the login is gone; later trials would only repeat it
+    after = await run.counters()
+    run.results["crash"] = {
+        "trials": trials,
+        "recovered": recovered,
+        "seed": run.seed,
+        "press_ms": round(press_s * 1000),
+        "max_recovery_s": round(max(times), 1) if times else None,
+        "mean_recovery_s": round(sum(times) / len(times), 1) if times else None,
+        "refresh_reuse": after["refresh_reuse"] - before["refresh_reuse"],
+        "refresh_rejected": after["refresh_rejected"] - before["refresh_rejected"],
+    }
+    say(f"crash trials: {recovered}/{trials} recovered")
+    run.check_log("crash trials", (LOGIN_LOST_ERROR,) if recovered < trials else ())
+    return recovered, trials
+
+
+async def rotation_kill_after_grace(run: Run) -> None:
+    """Kill hass at a rotation, restart it, and refresh only after the grace window closed.
+
+    The rotated answer died with the process. Set-up must finish the exchange at once (the
+    journal marked it in flight) while Ring still accepts the old refresh token; waiting for
+    the access token to run out would present a dead refresh token and lose the login.
+    """
+    grace = run.emulator.emu.settings.grace
+    await asyncio.sleep(ENTRY_SAVE_DELAY + 0.5)
+    run.emulator.on_rotate = run.hass.kill_now
+    press = asyncio.create_task(run.ha.press())
+    await run.hass.wait_exit(30)
+    killed = time.monotonic()
+    with contextlib.suppress(Exception):  # the press dies with hass
+        await press
+    await run.hass.start()
+    state = await run.ha.wait_loaded(grace)
+    check(state == "loaded", f"entry {state} after the rotation kill")
+    await asyncio.sleep(max(0.0, grace + 1 - (time.monotonic() - killed)))
+    try:
+        await run.ha.press()
+        outcome = "passed"
+    except HaError as err:
+        outcome = f"failed: {err}"
+    reauth = await run.ha.reauth_flows()
+    run.results["rotation_kill_after_grace"] = {
+        "outcome": outcome,
+        "reauth": bool(reauth),
+    }
+    say(
+        f"rotation kill, refresh after the grace window: {outcome}, reauth={bool(reauth)}"
+    )
+    run.check_log("rotation kill after grace")
+    check(
+        outcome == "passed" and not reauth, "the login was lost after a rotation kill"
+    )
+
+
+async def _press_duration(run: Run) -> float:
+    """Return how long a Refresh now press takes over REST (the mean of three)."""
+    started = time.monotonic()
+    for _ in range(3):
+        await run.ha.press()
+    return (time.monotonic() - started) / 3
