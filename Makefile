@@ -34,8 +34,11 @@ demo: bootstrap
 emulator: bootstrap
 	$(PY) -m ring_emulator --port $(PORT) --access-token-lifetime 120 --grace 60
 
+# Figures side by side with python-ring-doorbell, then a real Home Assistant's start-up with
+# and without the integration and 50 crash trials (docs/benchmarks.md).
 bench: bootstrap
 	$(PY) scripts/bench.py
+	E2E_TRIALS=$${E2E_TRIALS:-50} $(PY) scripts/e2e.py --bench
 
 clean:
 	rm -rf .venv .mypy_cache .ruff_cache .coverage htmlcov config/.storage

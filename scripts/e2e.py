@@ -95,6 +95,23 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
         def lap(name: str, since: float) -> None:
             timings[name] = round(time.monotonic() - since, 1)
 
+        if args.bench:
+            run.entry_id = await login_over_rest(ha, run.code)
+            startup = await scenarios.startup_times(run, rounds=3)
+            recovered, trials = await scenarios.crash_trials(run, args.trials)
+            say("")
+            say("== Home Assistant figures (make bench) ==")
+            say(
+                f"  start-up to RUNNING, median of {startup['rounds']}: with Ring Auth"
+                f" {startup['start_with_s']} s, without {startup['start_without_s']} s,"
+                f" ratio {startup['ratio']}"
+            )
+            say(
+                f"  Ring Auth set-up (integration/setup_info): {startup['integration_setup_ms']} ms"
+            )
+            say(f"crash trials: {recovered}/{trials} recovered")
+            return 0 if recovered == trials else 1
+
         t = time.monotonic()
         if args.skip_browser:
             run.entry_id = await login_over_rest(ha, run.code)
@@ -147,6 +164,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--keep", action="store_true", default=bool(os.environ.get("E2E_KEEP"))
+    )
+    parser.add_argument(
+        "--bench",
+        action="store_true",
+        help="only the figures for make bench: start-up times and the crash trials",
     )
     parser.add_argument(
         "--skip-browser",

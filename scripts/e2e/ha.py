@@ -1,6 +1,7 @@
 """Home Assistant's HTTP and websocket APIs: onboarding, config entries, flows, services."""
 
 import asyncio
+import contextlib
 from typing import Any
 
 import aiohttp
@@ -204,6 +205,16 @@ class HaClient:
             resp.raise_for_status()
 
     # -- waiting ---------------------------------------------------------------------------
+
+    async def wait_running(self, within: float) -> None:
+        """Wait until Home Assistant reports RUNNING (every integration set up)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while asyncio.get_running_loop().time() < deadline:
+            with contextlib.suppress(aiohttp.ClientError, HaError):
+                if (await self.ws({"type": "get_config"}))["state"] == "RUNNING":
+                    return
+            await asyncio.sleep(0.05)
+        raise HaError(f"Home Assistant was not RUNNING within {within} s")
 
     async def wait_loaded(self, within: float) -> str:
         """Wait until the one entry is loaded; return the last state seen."""

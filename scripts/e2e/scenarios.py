@@ -434,3 +434,53 @@ async def _press_duration(run: Run) -> float:
     for _ in range(3):
         await run.ha.press()
     return (time.monotonic() - started) / 3
+
+
+# -- start-up figures (make bench) -----------------------------------------------------------
+
+
+async def startup_times(run: Run, rounds: int) -> dict[str, Any]:
+    """Time Home Assistant's start with the account's entry enabled and disabled.
+
+    Each round restarts hass twice, once per state, and measures from process start until
+    Home Assistant reports RUNNING; with the entry enabled it also reads the integration's
+    own set-up time (websocket `integration/setup_info`).
+    """
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    setup: list[float] = []
+    for _ in range(rounds):
+        for enabled in (False, True):  # ends enabled, for what follows
+            await run.ha.ws(
+                {
+                    "type": "config_entries/disable",
+                    "entry_id": run.entry_id,
+                    "disabled_by": None if enabled else "user",
+                }
+            )
+            await run.hass.stop()
+            started = time.monotonic()
+            await run.hass.start()
+            await run.ha.wait_running(120)
+            timings[enabled].append(time.monotonic() - started)
+            if enabled:
+                check(await run.ha.wait_loaded(30) == "loaded", "entry not loaded")
+                info = await run.ha.ws({"type": "integration/setup_info"})
+                setup.extend(i["seconds"] for i in info if i["domain"] == "ring_auth")
+    with_s, without_s = median(timings[True]), median(timings[False])
+    figures = {
+        "rounds": rounds,
+        "start_with_s": round(with_s, 2),
+        "start_without_s": round(without_s, 2),
+        "ratio": round(with_s / without_s, 3),
+        "integration_setup_ms": round(median(setup) * 1000) if setup else None,
+    }
+    run.results["startup"] = figures
+    run.check_log("start-up timings")
+    return figures
+
+
+def median(values: list[float]) -> float:
+    """Return the median of a non-empty list."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
