@@ -88,7 +88,10 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
         say(f"hass on {hass.url}, answering after {took:.1f} s (config {hass.config})")
         ha = HaClient(hass.url)
         await ha.onboard()
-        say("onboarded over HTTP")
+        # The frontend shows "Home Assistant is starting" until every integration is set
+        # up, which on a cold first run comes well after the HTTP server answers.
+        await ha.wait_running(180)
+        say("onboarded over HTTP; Home Assistant is running")
         run = scenarios.Run(emulator, hass, ha, args.seed)
         run.check_log("start-up")
 

@@ -56,6 +56,8 @@ class Frontend:
         )
         context = await self._browser.new_context(viewport=VIEWPORT, locale="en-US")
         context.set_default_timeout(TIMEOUT_MS)
+        # Assertions wait as long as actions: a busy CI machine renders slower.
+        expect.set_options(timeout=TIMEOUT_MS)
         self.page = await context.new_page()
         page = self.page
         await page.goto(self.url + "/")
