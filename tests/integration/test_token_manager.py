@@ -1080,3 +1080,32 @@ async def test_shutdown_stops_background_refresh(
         await manager.async_force_refresh()
     await tick(hass, freezer, 3600)
     assert refreshes(emulator) == 1
+
+
+async def test_entry_newer_than_the_journal_wins(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Recovered silently: a journal left behind (its newer write lost) never replaces the entry."""
+    manager = await make_manager()
+    await manager.async_force_refresh()
+    manager.async_shutdown()
+    stale = journal(hass_storage, config_entry)["token"]
+    newer = {**stored_token(emulator.issue_tokens(EMAIL)), "generation": 5}
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "token": newer}
+    )
+
+    restarted = await make_manager()
+
+    assert stale["generation"] < newer["generation"]
+    assert config_entry.data["token"]["refresh_token"] == newer["refresh_token"]
+    assert (
+        journal(hass_storage, config_entry)["token"]["refresh_token"]
+        == newer["refresh_token"]
+    )
+    await restarted.async_force_refresh()
+    assert restarted.health.login_lost is False
