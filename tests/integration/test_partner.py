@@ -413,31 +413,24 @@ async def test_pkce_mismatch(
 
 
 @pytest.mark.usefixtures("credential")
-async def test_ring_down_at_exchange(
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param("token", id="ring_down_at_exchange"),
+        # Without the profile there is no account id nor email to key the entry.
+        pytest.param("api", id="profile_unreadable_after_linking"),
+    ],
+)
+async def test_ring_down_while_linking(
     hass: HomeAssistant,
     emulator: RingEmulator,
     browser: aiohttp.ClientSession,
     hass_client_no_auth: ClientSessionGenerator,
+    where: str,
 ) -> None:
-    """Ring answers the exchange with a 503: cannot_connect."""
+    """Ring answers the code exchange or the profile call with a 503: cannot_connect."""
     result = await start_linking(hass)
-    emulator.inject(Fault.SERVER_ERROR, where="token")
-    result = await link(hass, browser, hass_client_no_auth, result)
-
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "cannot_connect"
-
-
-@pytest.mark.usefixtures("credential")
-async def test_profile_unreadable_after_linking(
-    hass: HomeAssistant,
-    emulator: RingEmulator,
-    browser: aiohttp.ClientSession,
-    hass_client_no_auth: ClientSessionGenerator,
-) -> None:
-    """Without the profile there is no account id nor email to key the entry: cannot_connect."""
-    result = await start_linking(hass)
-    emulator.inject(Fault.SERVER_ERROR, where="api")
+    emulator.inject(Fault.SERVER_ERROR, where=where)
     result = await link(hass, browser, hass_client_no_auth, result)
 
     assert result["type"] is FlowResultType.ABORT
