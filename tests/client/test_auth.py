@@ -592,17 +592,17 @@ async def test_401_without_json_is_not_wrong_password(
 async def test_unexpected_status_is_api_error(
     scripted: tuple[RingAuthClient, list[Script]],
 ) -> None:
-    """A status that fits nothing (403 with JSON) is an API error, not a lost login."""
+    """A status that fits nothing (409 with JSON) is an API error, not a lost login."""
     client, answers = scripted
-    answers.append(answer(403, {"error": "forbidden"}))
-    answers.append(answer(403, {"error": "forbidden"}))
+    answers.append(answer(409, {"error": "conflict"}))
+    answers.append(answer(409, {"error": "conflict"}))
 
     with pytest.raises(RingApiError) as login_err:
         await client.async_login(EMAIL, PASSWORD)
     with pytest.raises(RingApiError) as refresh_err:
         await client.async_refresh("some-token")
 
-    assert login_err.value.status == refresh_err.value.status == 403
+    assert login_err.value.status == refresh_err.value.status == 409
     assert not isinstance(refresh_err.value, RingAuthError)
 
 

@@ -334,7 +334,7 @@ async def test_unexpected_answer_is_unknown(
 ) -> None:
     """An answer that fits no known case says unknown (and is logged), then works."""
     result = await start_user_flow(hass)
-    emulator.inject(Fault.SERVER_ERROR, where="token", status=403)
+    emulator.inject(Fault.SERVER_ERROR, where="token", status=409)
     result = await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
 
     assert result["step_id"] == "user"

@@ -6,6 +6,7 @@ from .const import BASE_URL_ENV, CONSUMER_CLIENT_ID, TSV_EMAIL, TSV_SMS, TSV_TOT
 from .exceptions import (
     RingApiError,
     RingAuthError,
+    RingBlockedError,
     RingConnectionError,
     RingError,
     RingInvalidClientError,
@@ -33,6 +34,7 @@ __all__ = [
     "RingApiError",
     "RingAuthClient",
     "RingAuthError",
+    "RingBlockedError",
     "RingConnectionError",
     "RingError",
     "RingInvalidClientError",

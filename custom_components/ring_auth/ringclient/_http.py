@@ -16,13 +16,40 @@ from .exceptions import RingConnectionError, RingTimeoutError
 _LOGGER = logging.getLogger(__package__)
 
 
+# Statuses of Ring's edge (a firewall in front of the account service), not of the service.
+BLOCKED_STATUSES = frozenset({403, 406})
+
+
+class _NotJson:
+    """The parsed value of a body that is not JSON (HTML, plain text, a cut answer, an image)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON: Any = _NotJson()
+
+
 @dataclass(frozen=True, slots=True)
 class RawResponse:
-    """Status, parsed JSON body (None when the body is not a JSON object) and Retry-After."""
+    """One answer: status, raw body, the body parsed as JSON (or NOT_JSON), Retry-After."""
 
     status: int
-    body: dict[str, Any] | None
+    raw: bytes
+    data: Any
     retry_after: float | None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the status is 2xx (Ring answers 200, 201 or 204 for success)."""
+        return 200 <= self.status < 300
+
+    @property
+    def body(self) -> dict[str, Any] | None:
+        """Return the body when it is a JSON object, else None."""
+        return self.data if isinstance(self.data, dict) else None
 
 
 def base_urls(oauth_url: str | None, api_url: str | None) -> tuple[str, str]:
@@ -63,7 +90,7 @@ async def send(
             status = resp.status
             retry_after = (
                 parse_retry_after(resp.headers.get("Retry-After"))
-                if status in (429, 503)
+                if status >= 400
                 else None
             )
     except aiohttp.ClientConnectorError as err:
@@ -79,11 +106,9 @@ async def send(
         # The aiohttp message names host and reason only; no request body is in it.
         raise RingConnectionError(f"Cannot reach Ring: {type(err).__name__}") from err
     try:
-        body = json.loads(raw)
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        body = None
+        data = json.loads(raw) if raw else NOT_JSON
+    except ValueError:  # also UnicodeDecodeError: an image or other binary body
+        data = NOT_JSON
     if _LOGGER.isEnabledFor(logging.DEBUG):
         _LOGGER.debug("%s %s -> HTTP %s", method, url.split("?", 1)[0], status)
-    return RawResponse(status, body, retry_after)
+    return RawResponse(status, raw, data, retry_after)

@@ -9,6 +9,7 @@ from . import _http
 from .const import API_PREFIX, API_TIMEOUT, API_VERSION, DEFAULT_USER_AGENT
 from .exceptions import (
     RingApiError,
+    RingBlockedError,
     RingMalformedResponseError,
     RingRateLimitedError,
     RingServerError,
@@ -49,23 +50,49 @@ class RingApi:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def async_request(
-        self, method: str, path: str, *, json: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        """Call the API; on a 401 refresh once (shared) and retry once."""
+        self,
+        method: str,
+        path: str,
+        *,
+        json: dict[str, Any] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        """Call the API and return the JSON answer (any JSON value; None for an empty 2xx)."""
+        resp = await self._authorized(method, path, json, params)
+        if not resp.raw:
+            return None  # 204 No Content, or a 2xx that says nothing more
+        if resp.data is _http.NOT_JSON:
+            raise RingMalformedResponseError(f"Unreadable answer from Ring for {path}")
+        return resp.data
+
+    async def async_request_bytes(
+        self, method: str, path: str, *, params: dict[str, str] | None = None
+    ) -> bytes:
+        """Call the API and return the raw body (an image)."""
+        return (await self._authorized(method, path, None, params)).raw
+
+    async def _authorized(
+        self,
+        method: str,
+        path: str,
+        json: dict[str, Any] | None,
+        params: dict[str, str] | None,
+    ) -> _http.RawResponse:
+        """Send with a token; on a 401 refresh once (shared) and retry once; any 2xx is success."""
         token = await self._auth.async_get_access_token()
-        resp = await self._send(method, path, token, json)
+        resp = await self._send(method, path, token, json, params)
         if resp.status == 401:
             token = await self._auth.async_refresh_after_unauthorized(token)
-            resp = await self._send(method, path, token, json)
+            resp = await self._send(method, path, token, json, params)
+        if resp.ok:
+            return resp
         if resp.status == 429:
             raise RingRateLimitedError(resp.retry_after)
+        if resp.status in _http.BLOCKED_STATUSES:
+            raise RingBlockedError(resp.status, resp.retry_after)
         if resp.status >= 500:
-            raise RingServerError(resp.status)
-        if resp.status != 200:
-            raise RingApiError(resp.status, f"Ring refused {method} {path}")
-        if resp.body is None:
-            raise RingMalformedResponseError(f"Unreadable answer from Ring for {path}")
-        return resp.body
+            raise RingServerError(resp.status, resp.retry_after)
+        raise RingApiError(resp.status, f"Ring refused {method} {path}")
 
     async def async_get_profile(self) -> dict[str, Any]:
         """Open an API session and return the account profile (id, email, names)."""
@@ -83,17 +110,25 @@ class RingApi:
                 }
             },
         )
-        profile = body.get("profile")
+        profile = body.get("profile") if isinstance(body, dict) else None
         if not isinstance(profile, dict) or "id" not in profile:
             raise RingMalformedResponseError("Session answer without a profile")
         return profile
 
     async def async_get_devices(self) -> dict[str, Any]:
         """Return the account's devices grouped by kind, as Ring sends them."""
-        return await self.async_request("GET", "/ring_devices")
+        body = await self.async_request("GET", "/ring_devices")
+        if not isinstance(body, dict):
+            raise RingMalformedResponseError("Device list is not a JSON object")
+        return body
 
     async def _send(
-        self, method: str, path: str, token: str, json: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        token: str,
+        json: dict[str, Any] | None,
+        params: dict[str, str] | None,
     ) -> _http.RawResponse:
         """Send one authorized request."""
         return await _http.send(
@@ -102,6 +137,7 @@ class RingApi:
             self._base + path,
             limit=self._timeout,
             json=json,
+            params=params,
             headers={
                 "Authorization": f"Bearer {token}",
                 "hardware_id": self.hardware_id,

@@ -21,6 +21,7 @@ from .const import (
 )
 from .exceptions import (
     RingApiError,
+    RingBlockedError,
     RingInvalidClientError,
     RingInvalidCodeError,
     RingInvalidCredentialsError,
@@ -89,7 +90,7 @@ class RingAuthClient:
             basic=True,
         )
         body = resp.body
-        if resp.status == 200:
+        if resp.ok:
             return _parse_token(body, None)
         if resp.status == 412:
             if body is None or not isinstance(body.get("tsv_state"), str):
@@ -122,7 +123,7 @@ class RingAuthClient:
                 "client_secret": partner.client_secret,
             }
         resp = await self._post(data, {}, basic=partner is None)
-        if resp.status == 200:
+        if resp.ok:
             return _parse_token(resp.body, refresh_token)
         raise _grant_error(resp)
 
@@ -146,7 +147,7 @@ class RingAuthClient:
             {},
             basic=False,
         )
-        if resp.status == 200:
+        if resp.ok:
             return _parse_token(resp.body, None)
         raise _grant_error(resp)
 
@@ -220,11 +221,13 @@ def _grant_error(resp: _http.RawResponse) -> Exception:
 
 
 def _transient_or_api_error(resp: _http.RawResponse) -> Exception:
-    """429, 5xx and unreadable bodies are transient; anything else is unexpected."""
+    """Blocks, 429, 5xx and unreadable bodies are transient; anything else is unexpected."""
+    if resp.status in _http.BLOCKED_STATUSES:
+        return RingBlockedError(resp.status, resp.retry_after)
     if resp.status == 429:
         return RingRateLimitedError(resp.retry_after)
     if resp.status >= 500:
-        return RingServerError(resp.status)
+        return RingServerError(resp.status, resp.retry_after)
     if resp.body is None:
         return RingMalformedResponseError(
             f"Unreadable answer from Ring (HTTP {resp.status})"

@@ -23,12 +23,27 @@ class RingTimeoutError(RingConnectionError):
 
 
 class RingServerError(RingTransientError):
-    """Ring answered with a 5xx status."""
+    """Ring answered with a 5xx status; a 503 may say how long to wait (``retry_after``)."""
 
-    def __init__(self, status: int) -> None:
-        """Keep the status."""
+    def __init__(self, status: int, retry_after: float | None = None) -> None:
+        """Keep the status and the wait Ring asked for."""
         super().__init__(f"Ring server error (HTTP {status})")
         self.status = status
+        self.retry_after = retry_after
+
+
+class RingBlockedError(RingTransientError):
+    """Ring's edge (a firewall, not the account service) refused the request: 403 or 406.
+
+    Seen since February 2026 for hours or days from some networks; it says nothing about the
+    credentials or the token, and it lifts by itself. ``retry_after`` when Ring sent one.
+    """
+
+    def __init__(self, status: int, retry_after: float | None = None) -> None:
+        """Keep the status and the wait Ring asked for."""
+        super().__init__(f"Ring's edge refused the request (HTTP {status})")
+        self.status = status
+        self.retry_after = retry_after
 
 
 class RingRateLimitedError(RingTransientError):
