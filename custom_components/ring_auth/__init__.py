@@ -1,13 +1,15 @@
 """Ring Auth: keeps a Ring login alive and shows its health."""
 
 from datetime import timedelta
+from typing import cast
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
-    AbstractOAuth2Implementation,
+    LocalOAuth2Implementation,
     async_get_config_entry_implementation,
 )
 
@@ -20,12 +22,14 @@ from .const import (
     DEFAULT_REFRESH_INTERVAL_HOURS,
     DEFAULT_REFRESH_MARGIN_MINUTES,
     DOMAIN,
+    LOGGER,
 )
 from .data import RingAuthConfigEntry, RingAuthData
+from .failures import LoginLostError
+from .issues import async_remove_issues, async_track_issues
 from .journal import TokenJournal
-from .oauth import RingConsumerImplementation
-from .repairs import async_remove_issues, async_track_issues
-from .ringclient import RingApi, RingAuthClient, RingError
+from .policy import RefreshPolicy
+from .ringclient import PartnerCredentials, RingApi, RingAuthClient, RingError
 from .token_manager import RingTokenManager
 
 PLATFORMS = [Platform.BUTTON, Platform.SENSOR]
@@ -35,48 +39,76 @@ async def async_setup_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> 
     """Restore the token (journal first), check the login with Ring, add the entities."""
     session = async_get_clientsession(hass)
     hardware_id = entry.data[CONF_HARDWARE_ID]
+    options = entry.options
     manager = RingTokenManager(
         hass,
         entry,
-        await _async_implementation(hass, entry, RingAuthClient(session, hardware_id)),
-        TokenJournal(hass, entry.entry_id),
-        margin=timedelta(
-            minutes=entry.options.get(
-                CONF_REFRESH_MARGIN, DEFAULT_REFRESH_MARGIN_MINUTES
-            )
-        ),
-        interval=timedelta(
-            hours=entry.options.get(
-                CONF_REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL_HOURS
-            )
+        RingAuthClient(session, hardware_id),
+        partner=await _async_partner(hass, entry),
+        policy=RefreshPolicy(
+            margin=timedelta(
+                minutes=options.get(CONF_REFRESH_MARGIN, DEFAULT_REFRESH_MARGIN_MINUTES)
+            ).total_seconds(),
+            background_interval=timedelta(
+                hours=options.get(CONF_REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL_HOURS)
+            ).total_seconds(),
         ),
     )
     entry.async_on_unload(manager.async_shutdown)
     await manager.async_setup()
     entry.async_on_unload(async_track_issues(hass, entry, manager))
-    if manager.health.login_lost:
+    if (reason := manager.health.login_lost_reason) is not None:
         # Remembered from before the restart: ask for the login again, call Ring for nothing.
-        raise manager.login_lost_error()
-    api = RingApi(session, manager, hardware_id)
+        raise manager.ha_error(LoginLostError(reason), ConfigEntryNotReady)
+    api = RingApi(session, manager.refresher, hardware_id)
     try:
         profile = await api.async_get_profile()
     except RingError as err:
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN, translation_key="cannot_connect"
-        ) from err
+        raise manager.ha_error(err, ConfigEntryNotReady) from err
+    _async_adopt_account_id(hass, entry, str(profile["id"]))
     entry.runtime_data = RingAuthData(manager=manager, api=api, profile=profile)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def _async_implementation(
-    hass: HomeAssistant, entry: RingAuthConfigEntry, client: RingAuthClient
-) -> AbstractOAuth2Implementation:
-    """Return the entry's grant flavour: the consumer app's, or the user's partner app's."""
-    if entry.data.get(CONF_AUTH_TYPE) == AUTH_TYPE_PARTNER:
-        # Missing application credentials raise ConfigEntryNotReady / ConfigEntryAuthFailed.
-        return await async_get_config_entry_implementation(hass, entry)
-    return RingConsumerImplementation(client)
+async def _async_partner(
+    hass: HomeAssistant, entry: RingAuthConfigEntry
+) -> PartnerCredentials | None:
+    """Return the partner app's client id and secret (None for the consumer login)."""
+    if entry.data.get(CONF_AUTH_TYPE) != AUTH_TYPE_PARTNER:
+        return None
+    # Missing application credentials raise ConfigEntryNotReady / ConfigEntryAuthFailed.
+    implementation = cast(
+        LocalOAuth2Implementation,
+        await async_get_config_entry_implementation(hass, entry),
+    )
+    return PartnerCredentials(implementation.client_id, implementation.client_secret)
+
+
+@callback
+def _async_adopt_account_id(
+    hass: HomeAssistant, entry: RingAuthConfigEntry, account_id: str
+) -> None:
+    """Key an entry made before 0.2 (by email) by Ring's account id, as new entries are."""
+    if entry.unique_id == account_id:
+        return
+    if hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, account_id):
+        LOGGER.warning(
+            "The Ring account of %s is set up twice; remove one of the entries",
+            entry.title,
+        )
+        return
+    old = str(entry.unique_id)
+    for entity in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id):
+        if entity.unique_id.startswith(f"{old}_"):
+            er.async_get(hass).async_update_entity(
+                entity.entity_id,
+                new_unique_id=account_id + entity.unique_id.removeprefix(old),
+            )
+    devices = dr.async_get(hass)
+    if device := devices.async_get_device(identifiers={(DOMAIN, old)}):
+        devices.async_update_device(device.id, new_identifiers={(DOMAIN, account_id)})
+    hass.config_entries.async_update_entry(entry, unique_id=account_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> bool:

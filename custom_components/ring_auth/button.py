@@ -3,16 +3,12 @@
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    ConfigEntryNotReady,
-    HomeAssistantError,
-)
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .data import RingAuthConfigEntry
 from .entity import RingAuthEntity
+from .ringclient import RingError
 
 PARALLEL_UPDATES = 1
 
@@ -37,10 +33,5 @@ class RingAuthRefreshButton(RingAuthEntity, ButtonEntity):
         """Refresh now (shares any refresh already running)."""
         try:
             await self.manager.async_force_refresh()
-        except (ConfigEntryAuthFailed, ConfigEntryNotReady) as err:
-            # Same translated message, as the error type an action is expected to raise.
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=err.translation_key,
-                translation_placeholders=err.translation_placeholders,
-            ) from err
+        except RingError as err:
+            raise self.manager.ha_error(err, HomeAssistantError) from err

@@ -1,4 +1,8 @@
-"""Config flow: email + password, then the 2FA code; reauth, reconfigure and options."""
+"""Config flow: email + password, then the 2FA code; reauth, reconfigure; or a partner app.
+
+Every Ring answer becomes a precise, translated form error and the user stays on the step
+(nothing typed is lost). The entry is keyed by Ring's account id from the profile, always.
+"""
 
 import logging
 import re
@@ -9,9 +13,9 @@ from uuid import uuid4
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    SOURCE_USER,
     ConfigEntry,
     ConfigFlowResult,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
@@ -21,9 +25,6 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
     async_get_implementations,
 )
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -35,45 +36,63 @@ from .const import (
     AUTH_TYPE_PARTNER,
     CONF_AUTH_TYPE,
     CONF_HARDWARE_ID,
-    CONF_REFRESH_INTERVAL,
-    CONF_REFRESH_MARGIN,
     CONF_TOKEN,
-    DEFAULT_REFRESH_INTERVAL_HOURS,
-    DEFAULT_REFRESH_MARGIN_MINUTES,
     DOMAIN,
     LOGGER,
-    MAX_REFRESH_INTERVAL_HOURS,
-    MAX_REFRESH_MARGIN_MINUTES,
-    MIN_REFRESH_INTERVAL_HOURS,
-    MIN_REFRESH_MARGIN_MINUTES,
 )
 from .data import RingAuthConfigEntry
-from .journal import TokenJournal
+from .health import LostReason
+from .options_flow import RingAuthOptionsFlow
 from .ringclient import (
     AbstractAuth,
     RingApi,
+    RingApiError,
     RingAuthClient,
+    RingBlockedError,
     RingError,
-    RingInvalidClientError,
     RingInvalidCodeError,
     RingInvalidCredentialsError,
-    RingInvalidGrantError,
     RingRateLimitedError,
     RingTooManyCodesError,
     RingTransientError,
     Token,
     TwoFactorRequired,
 )
+from .token_manager import async_lost_reason, async_store_login
 
 CONF_CODE = "code"
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CODE_RE = re.compile(r"^\d{4,8}$", re.ASCII)
 
+# Causes of a lost password login that the reauth step explains in its own words.
+_REAUTH_CAUSES = {LostReason.REJECTED, LostReason.EXPIRED, LostReason.LOST_RESPONSE}
+
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 EMAIL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL))
 
 
-class _StaticAuth(AbstractAuth):
+def form_error(err: RingError) -> tuple[str, dict[str, str]]:
+    """Return the form error key (and its placeholders) of a Ring answer at login."""
+    match err:
+        case RingInvalidCredentialsError():
+            return "invalid_auth", {}
+        case RingInvalidCodeError():
+            return "invalid_code", {}
+        case RingTooManyCodesError():
+            return "too_many_codes", {"seconds": str(round(err.retry_after or 600))}
+        case RingRateLimitedError():
+            return "rate_limited", {"seconds": str(round(err.retry_after or 60))}
+        case RingBlockedError():
+            return "blocked", {}
+        case RingApiError(status=401):
+            return "token_refused", {}
+        case RingTransientError():
+            return "cannot_connect", {}
+    LOGGER.warning("Unexpected answer from Ring during login: %s", err)
+    return "unknown", {}
+
+
+class _LoginAuth(AbstractAuth):
     """The one fresh token of a login, used for the profile call only."""
 
     def __init__(self, token: Token) -> None:
@@ -100,6 +119,8 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._hardware_id = ""
         self._challenge: TwoFactorRequired | None = None
         self._credentials_step = "user"
+        # A login whose account could not be read yet (the profile step retries it).
+        self._login: tuple[Token, dict[str, Any]] | None = None
 
     @staticmethod
     @callback
@@ -137,11 +158,11 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Show or check the email and password form."""
         self._credentials_step = step_id
-        if user_input is not None:
-            return await self._async_credentials(
-                user_input[CONF_EMAIL], user_input[CONF_PASSWORD]
-            )
-        return self._show_credentials_form()
+        if user_input is None:
+            return self._show_credentials_form()
+        return await self._async_credentials(
+            user_input[CONF_EMAIL], user_input[CONF_PASSWORD]
+        )
 
     async def async_step_reauth(self, entry_data: dict[str, Any]) -> ConfigFlowResult:
         """Ring refused the stored login: log in again on the same account and device id."""
@@ -149,16 +170,43 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return await self.async_step_reauth_partner()
         self._email = entry_data[CONF_EMAIL]
         self._hardware_id = entry_data[CONF_HARDWARE_ID]
-        return await self.async_step_reauth_confirm()
+        # The step's text says why, when the manager knows (one prompt, no extra repair).
+        reason = await async_lost_reason(self.hass, self._get_reauth_entry())
+        self._credentials_step = (
+            f"reauth_{reason}" if reason in _REAUTH_CAUSES else "reauth_confirm"
+        )
+        return self._show_credentials_form()
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the password again."""
-        self._credentials_step = "reauth_confirm"
-        if user_input is not None:
-            return await self._async_credentials(self._email, user_input[CONF_PASSWORD])
-        return self._show_credentials_form()
+        return await self._async_reauth_password(user_input)
+
+    async def async_step_reauth_rejected(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again (Ring rejected a login that should be valid)."""
+        return await self._async_reauth_password(user_input)
+
+    async def async_step_reauth_expired(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again (the login was not renewed for 30 days)."""
+        return await self._async_reauth_password(user_input)
+
+    async def async_step_reauth_lost_response(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password again (a renewal's answer was lost past Ring's grace)."""
+        return await self._async_reauth_password(user_input)
+
+    async def _async_reauth_password(
+        self, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        if user_input is None:
+            return self._show_credentials_form()
+        return await self._async_credentials(self._email, user_input[CONF_PASSWORD])
 
     async def async_step_reauth_partner(
         self, user_input: dict[str, Any] | None = None
@@ -192,7 +240,17 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             return self._show_credentials_form({CONF_EMAIL: "invalid_email"})
         if not password:
             return self._show_credentials_form({CONF_PASSWORD: "empty_password"})
+        if self.source == SOURCE_USER and self._email_configured(self._email):
+            # Before Ring sends a code; the account id is still checked after the login.
+            return self.async_abort(reason="already_configured")
         return await self._async_login(None)
+
+    def _email_configured(self, email: str) -> bool:
+        """Return whether an entry already holds a login of this email."""
+        return any(
+            str(entry.data.get(CONF_EMAIL, "")).casefold() == email.casefold()
+            for entry in self._async_current_entries(include_ignore=False)
+        )
 
     def _show_credentials_form(
         self,
@@ -201,7 +259,7 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Show the form of the step that takes credentials."""
         fields: dict[Any, Any] = {}
-        if self._credentials_step != "reauth_confirm":
+        if not self._credentials_step.startswith("reauth"):
             fields[probatio.Required(CONF_EMAIL, default=self._email)] = EMAIL_SELECTOR
         fields[probatio.Required(CONF_PASSWORD)] = PASSWORD_SELECTOR
         return self.async_show_form(
@@ -236,10 +294,10 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         """Check the code; an empty code asks Ring to send a new one."""
-        if (challenge := self._challenge) is None:
-            return self._show_credentials_form()
-        if user_input is None:
-            return self._show_code_form(challenge)
+        if (
+            challenge := self._challenge
+        ) is None or user_input is None:  # pragma: no cover
+            return self._show_credentials_form()  # never shown without a challenge
         code = str(user_input.get(CONF_CODE, "")).strip().replace(" ", "")
         if not code:
             if (wait := challenge.resend_at - time.time()) > 0:
@@ -277,43 +335,21 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     async def _async_login(self, code: str | None) -> ConfigFlowResult:
         """Log in; show the right form with a precise error when Ring says no."""
         self._hardware_id = self._hardware_id or str(uuid4())
-        session = async_get_clientsession(self.hass)
-        client = RingAuthClient(session, self._hardware_id)
-        in_code_step = code is not None or self._challenge is not None
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        client = RingAuthClient(async_get_clientsession(self.hass), self._hardware_id)
         try:
             result = await client.async_login(self._email, self._password, code)
-        except RingInvalidCredentialsError:
-            self._challenge = None
-            return self._show_credentials_form({"base": "invalid_auth"})
-        except RingInvalidCodeError:
-            errors["base"] = "invalid_code"
-        except RingTooManyCodesError as err:
-            errors["base"] = "too_many_codes"
-            placeholders["seconds"] = str(round(err.retry_after or 600))
-        except RingRateLimitedError as err:
-            errors["base"] = "rate_limited"
-            placeholders["seconds"] = str(round(err.retry_after or 60))
-        except RingTransientError:
-            errors["base"] = "cannot_connect"
-        except RingError:
-            LOGGER.exception("Unexpected answer from Ring during login")
-            errors["base"] = "unknown"
-        else:
-            if isinstance(result, TwoFactorRequired):
-                self._challenge = result
-                return self._show_code_form(result)
-            return await self._async_finish(result)
-        if in_code_step and self._challenge is not None:
-            return self._show_code_form(self._challenge, errors, placeholders)
-        return self._show_credentials_form(errors, placeholders)
-
-    async def _async_finish(self, token: Token) -> ConfigFlowResult:
-        """Save the account of a password login."""
+        except RingError as err:
+            error, placeholders = form_error(err)
+            if error == "invalid_auth" or self._challenge is None:
+                self._challenge = None
+                return self._show_credentials_form({"base": error}, placeholders)
+            return self._show_code_form(self._challenge, {"base": error}, placeholders)
+        if isinstance(result, TwoFactorRequired):
+            self._challenge = result
+            return self._show_code_form(result)
         self._password = ""
         return await self._async_save(
-            token,
+            result,
             {
                 CONF_EMAIL: self._email,
                 CONF_HARDWARE_ID: self._hardware_id,
@@ -330,25 +366,11 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
             {"implementation": entry.data["auth_implementation"]}
         )
 
-    async def async_step_creation(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Exchange the linking code; Ring's refusals become precise aborts."""
-        try:
-            return await super().async_step_creation(user_input)
-        except RingInvalidClientError:
-            return self.async_abort(reason="invalid_client")
-        except RingInvalidGrantError:
-            return self.async_abort(reason="invalid_link_code")
-        except RingError:
-            return self.async_abort(reason="cannot_connect")
-
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Save the account of a linked partner app."""
         self._hardware_id = self._hardware_id or str(uuid4())
-        token = Token.from_dict(data[CONF_TOKEN])
         return await self._async_save(
-            token,
+            Token.from_dict(data[CONF_TOKEN]),
             {
                 "auth_implementation": data["auth_implementation"],
                 CONF_HARDWARE_ID: self._hardware_id,
@@ -358,25 +380,31 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     # -- both ways in ----------------------------------------------------------------------
 
+    async def async_step_profile(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Read the account again (the login worked; reading its profile did not)."""
+        if self._login is None:  # pragma: no cover - only shown with a login
+            return self._show_credentials_form()
+        return await self._async_save(*self._login)
+
     async def _async_save(self, token: Token, data: dict[str, Any]) -> ConfigFlowResult:
-        """Set the unique id from Ring's profile, then create or update the entry."""
+        """Key the entry by Ring's account id from the profile, then create or update it."""
         api = RingApi(
-            async_get_clientsession(self.hass), _StaticAuth(token), self._hardware_id
+            async_get_clientsession(self.hass), _LoginAuth(token), self._hardware_id
         )
         try:
             profile = await api.async_get_profile()
-            unique_id = str(profile["id"])
-            email = str(profile.get("email") or data.get(CONF_EMAIL, ""))
-        except RingError:
-            LOGGER.warning(
-                "Ring did not return the account profile; using the email as its id"
+        except RingError as err:
+            self._login = (token, data)
+            error, placeholders = form_error(err)
+            return self.async_show_form(
+                step_id="profile",
+                errors={"base": error},
+                description_placeholders={"seconds": ""} | placeholders,
             )
-            email = data.get(CONF_EMAIL, "")
-            if not email:
-                return self.async_abort(reason="cannot_connect")
-            unique_id = email.casefold()
-        await self.async_set_unique_id(unique_id)
-        token_data = token.as_dict()
+        self._login = None
+        await self.async_set_unique_id(str(profile["id"]))
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             entry = (
                 self._get_reauth_entry()
@@ -384,70 +412,17 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 else self._get_reconfigure_entry()
             )
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            token_data = await TokenJournal(
-                self.hass, entry.entry_id
-            ).async_record_login(token_data, entry.data.get(CONF_TOKEN))
-            updates = {CONF_TOKEN: token_data}
+            updates = {
+                CONF_TOKEN: await async_store_login(self.hass, entry, token.as_dict())
+            }
             # The email of a new password login; the credentials a relink picked.
-            for key in (CONF_EMAIL, "auth_implementation"):
-                if key in data:
-                    updates[key] = data[key]
+            updates |= {
+                k: data[k] for k in (CONF_EMAIL, "auth_implementation") if k in data
+            }
             return self.async_update_reload_and_abort(entry, data_updates=updates)
         self._abort_if_unique_id_configured()
+        email = data.get(CONF_EMAIL) or str(profile.get("email") or "")
         return self.async_create_entry(
-            title=data.get(CONF_EMAIL) or email,
-            data={
-                **data,
-                CONF_EMAIL: data.get(CONF_EMAIL) or email,
-                CONF_TOKEN: token_data,
-            },
-        )
-
-
-class RingAuthOptionsFlow(OptionsFlowWithReload):
-    """Background refresh interval and proactive margin."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show or save the options."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={key: int(value) for key, value in user_input.items()}
-            )
-        options = self.config_entry.options
-        return self.async_show_form(
-            step_id="init",
-            data_schema=probatio.Schema(
-                {
-                    probatio.Required(
-                        CONF_REFRESH_INTERVAL,
-                        default=options.get(
-                            CONF_REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL_HOURS
-                        ),
-                    ): NumberSelector(
-                        NumberSelectorConfig(
-                            min=MIN_REFRESH_INTERVAL_HOURS,
-                            max=MAX_REFRESH_INTERVAL_HOURS,
-                            step=1,
-                            unit_of_measurement="h",
-                            mode=NumberSelectorMode.BOX,
-                        )
-                    ),
-                    probatio.Required(
-                        CONF_REFRESH_MARGIN,
-                        default=options.get(
-                            CONF_REFRESH_MARGIN, DEFAULT_REFRESH_MARGIN_MINUTES
-                        ),
-                    ): NumberSelector(
-                        NumberSelectorConfig(
-                            min=MIN_REFRESH_MARGIN_MINUTES,
-                            max=MAX_REFRESH_MARGIN_MINUTES,
-                            step=1,
-                            unit_of_measurement="min",
-                            mode=NumberSelectorMode.BOX,
-                        )
-                    ),
-                }
-            ),
+            title=email or str(profile["id"]),
+            data={**data, CONF_EMAIL: email, CONF_TOKEN: token.as_dict()},
         )

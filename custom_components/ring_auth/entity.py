@@ -1,6 +1,7 @@
 """The base entity: one service device per Ring account, updated when the manager changes."""
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .const import DOMAIN
@@ -38,4 +39,8 @@ class RingAuthEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Follow the token manager's health figures."""
         await super().async_added_to_hass()
-        self.async_on_remove(self.manager.async_add_listener(self.async_write_ha_state))
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, self.manager.signal, self.async_write_ha_state
+            )
+        )

@@ -1,114 +1,67 @@
-"""Repair issues raised from the token manager's health figures, and cleared on recovery."""
+"""Fix flows of the repair issues: renew the login now, from the repair dialog."""
 
-from datetime import timedelta
+from typing import Any
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.components.repairs import RepairsFlow, RepairsFlowResult
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_time_interval
-from homeassistant.util import dt as dt_util
+import probatio
 
-from .const import (
-    DOMAIN,
-    FAILURES_BEFORE_REPAIR,
-    REFRESH_TOKEN_LIFETIME,
-    REFRESH_TOKEN_WARN_AGE,
-)
 from .data import RingAuthConfigEntry
-from .token_manager import RingTokenManager
+from .failures import classify
+from .health import FailureKind
+from .ringclient import RingError
 
-# The refresh token ages with no event to tell: look again this often.
-ISSUE_CHECK_INTERVAL = timedelta(hours=1)
+# Form errors of the fix flow, by failure kind (others: "unavailable").
+_ERRORS = {
+    FailureKind.BLOCKED: "blocked",
+    FailureKind.RATE_LIMITED: "rate_limited",
+    FailureKind.LOGIN_LOST: "login_lost",
+    FailureKind.INVALID_CLIENT: "login_lost",
+}
 
 
-def _issue_id(kind: str, entry: RingAuthConfigEntry) -> str:
-    return f"{kind}_{entry.entry_id}"
+class RenewLoginFlow(RepairsFlow):
+    """Confirm, then renew the login at once; the issue clears when it works."""
 
+    def __init__(self, entry: RingAuthConfigEntry) -> None:
+        """Renew this entry's login."""
+        self._entry = entry
 
-@callback
-def async_update_issues(
-    hass: HomeAssistant, entry: RingAuthConfigEntry, manager: RingTokenManager
-) -> None:
-    """Create or delete each issue so that the registry matches the figures."""
-    health = manager.health
-    placeholders = {"account": entry.title}
-    age = (
-        dt_util.utcnow() - health.refresh_token_issued_at
-        if health.refresh_token_issued_at
-        else None
-    )
-    wanted: dict[str, tuple[str, ir.IssueSeverity, dict[str, str]] | None] = {
-        "refresh_failing": (
-            "refresh_failing",
-            ir.IssueSeverity.WARNING,
-            placeholders
-            | {
-                "failures": str(health.consecutive_failures),
-                "kind": str(health.last_failure_kind),
-            },
-        )
-        if not health.login_lost
-        and health.consecutive_failures >= FAILURES_BEFORE_REPAIR
-        else None,
-        "refresh_token_expiring": (
-            "refresh_token_expiring",
-            ir.IssueSeverity.ERROR,
-            placeholders
-            | {"days_left": str(max(0, (REFRESH_TOKEN_LIFETIME - age).days))},
-        )
-        if age is not None and age >= REFRESH_TOKEN_WARN_AGE and not health.login_lost
-        else None,
-        "login_lost": (
-            f"login_lost_{health.login_lost_reason}",
-            ir.IssueSeverity.ERROR,
-            placeholders,
-        )
-        if health.login_lost
-        else None,
-    }
-    for kind, spec in wanted.items():
-        issue_id = _issue_id(kind, entry)
-        if spec is None:
-            ir.async_delete_issue(hass, DOMAIN, issue_id)
-            continue
-        translation_key, severity, issue_placeholders = spec
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            is_persistent=False,
-            severity=severity,
-            translation_key=translation_key,
-            translation_placeholders=issue_placeholders,
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Open the flow (Home Assistant passes the issue id, not a user's input)."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Show the issue's text with a button; renew on submit."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                await self._entry.runtime_data.manager.async_force_refresh()
+            except RingError as err:
+                errors["base"] = _ERRORS.get(classify(err), "unavailable")
+            else:
+                return self.async_create_entry(data={})
+        issue = ir.async_get(self.hass).async_get_issue(self.handler, self.issue_id)
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=probatio.Schema({}),
+            errors=errors,
+            description_placeholders=issue.translation_placeholders if issue else None,
         )
 
 
-@callback
-def async_track_issues(
-    hass: HomeAssistant, entry: RingAuthConfigEntry, manager: RingTokenManager
-) -> CALLBACK_TYPE:
-    """Keep the issues in step with the manager (and with time); return the unsubscribe."""
-
-    @callback
-    def update(*_: object) -> None:
-        async_update_issues(hass, entry, manager)
-
-    unsubs = [
-        manager.async_add_listener(update),
-        async_track_time_interval(hass, update, ISSUE_CHECK_INTERVAL),
-    ]
-    update()
-
-    @callback
-    def unsubscribe() -> None:
-        for unsub in unsubs:
-            unsub()
-
-    return unsubscribe
-
-
-@callback
-def async_remove_issues(hass: HomeAssistant, entry: RingAuthConfigEntry) -> None:
-    """Remove the entry's issues (the entry is gone)."""
-    for kind in ("refresh_failing", "refresh_token_expiring", "login_lost"):
-        ir.async_delete_issue(hass, DOMAIN, _issue_id(kind, entry))
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+) -> RepairsFlow:
+    """Return the fix flow of an issue of a loaded entry."""
+    entry = hass.config_entries.async_get_entry(str((data or {}).get("entry_id")))
+    if entry is None or entry.state is not ConfigEntryState.LOADED:
+        raise HomeAssistantError(f"Ring Auth entry of {issue_id} is not loaded")
+    return RenewLoginFlow(entry)

@@ -20,7 +20,6 @@ from homeassistant.util import dt as dt_util
 from .data import RingAuthConfigEntry
 from .entity import RingAuthEntity
 from .health import TokenHealth
-from .token_manager import RingTokenManager
 
 PARALLEL_UPDATES = 0
 
@@ -38,9 +37,11 @@ class RingAuthSensorDescription(SensorEntityDescription):
 
 
 def _age_hours(health: TokenHealth) -> float | None:
+    """Return the age in hours, to the 0.01 h (36 s) the sensor's updates warrant."""
     if health.refresh_token_issued_at is None:
         return None
-    return (dt_util.utcnow() - health.refresh_token_issued_at).total_seconds() / 3600
+    age = dt_util.utcnow() - health.refresh_token_issued_at
+    return round(age.total_seconds() / 3600, 2)
 
 
 SENSORS: tuple[RingAuthSensorDescription, ...] = (
@@ -114,7 +115,7 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
     @property
     def available(self) -> bool:
         """Token figures are unavailable while no usable login is held."""
-        return not self.entity_description.needs_login or login_usable(self.manager)
+        return not self.entity_description.needs_login or self.manager.login_usable
 
     @property
     def native_value(self) -> float | int | datetime | None:
@@ -127,11 +128,3 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
         if self.entity_description.attrs_fn is None:
             return None
         return self.entity_description.attrs_fn(self.manager.health)
-
-
-def login_usable(manager: RingTokenManager) -> bool:
-    """Return whether the login works: not lost, and not expired while refreshes fail."""
-    health = manager.health
-    if health.login_lost:
-        return False
-    return not (manager.access_token_expired and health.consecutive_failures > 0)

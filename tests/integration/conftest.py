@@ -1,7 +1,6 @@
 """Fixtures for the integration tests: a config entry holding an emulator token, and managers."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
 import time
 from typing import Any
 
@@ -12,11 +11,9 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ring_auth import token_manager
 from custom_components.ring_auth.const import DOMAIN
-from custom_components.ring_auth.journal import TokenJournal
-from custom_components.ring_auth.oauth import RingConsumerImplementation
-from custom_components.ring_auth.ringclient import RingAuthClient
+from custom_components.ring_auth.policy import RefreshPolicy
+from custom_components.ring_auth.ringclient import PartnerCredentials, RingAuthClient
 from custom_components.ring_auth.token_manager import RingTokenManager
 from ring_emulator import RingEmulator
 from tests.conftest import ACCOUNT_ID, EMAIL
@@ -80,7 +77,8 @@ async def make_manager(
         entry: ConfigEntry | None = None,
         *,
         client_timeout: float | None = None,
-        implementation: Any = None,
+        partner: PartnerCredentials | None = None,
+        policy: RefreshPolicy | None = None,
     ) -> RingTokenManager:
         entry = entry or config_entry
         client = (
@@ -91,12 +89,7 @@ async def make_manager(
             )
         )
         manager = RingTokenManager(
-            hass,
-            entry,
-            implementation or RingConsumerImplementation(client),
-            TokenJournal(hass, entry.entry_id),
-            margin=timedelta(minutes=5),
-            interval=timedelta(hours=24),
+            hass, entry, client, partner=partner, policy=policy or RefreshPolicy()
         )
         managers.append(manager)
         await manager.async_setup()
@@ -114,11 +107,8 @@ FROZEN_AT = "2026-03-01T12:00:00+00:00"
 
 
 @pytest.fixture
-def fast_manager(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never sleep (asyncio.sleep never ends under a frozen clock) and never jitter."""
-    monkeypatch.setattr(token_manager, "LOST_RESPONSE_RETRY_DELAYS", (0.0, 0.0))
-    monkeypatch.setattr(token_manager, "STARTUP_DELAY", (1.0, 1.0))
-    monkeypatch.setattr(token_manager, "BACKGROUND_JITTER", 0.0)
+def fast_manager() -> None:
+    """Kept while tests move off patched constants."""
 
 
 @pytest.fixture

@@ -12,8 +12,12 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 from custom_components.ring_auth.const import DOMAIN
+from custom_components.ring_auth.policy import RefreshPolicy
 from ring_emulator import RingEmulator
 from tests.conftest import EMAIL, PASSWORD
+
+# The default timings, read (never patched) by tests that wait them out.
+POLICY = RefreshPolicy()
 
 
 class SnapshotExtension(HomeAssistantSnapshotExtension):

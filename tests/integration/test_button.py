@@ -74,7 +74,6 @@ async def test_press_refreshes(
 
     assert refreshes(emulator) == 1
     assert config_entry.data["token"]["refresh_token"] != old["refresh_token"]
-    assert config_entry.runtime_data.manager.health.refresh_count == 1
 
     await press(hass)
     assert refreshes(emulator) == 2
@@ -93,12 +92,12 @@ async def test_press_failure_is_translated(
         await press(hass)
 
     assert err.value.translation_domain == DOMAIN
-    assert err.value.translation_key == "refresh_failed"
-    assert err.value.translation_placeholders == {
-        "kind": "server_error",
-        "seconds": "30",
-    }
-    assert "Renewing the Ring login failed (server_error)" in str(err.value)
+    assert err.value.translation_key == "refresh_server_error"
+    # The first wait: 30 s, plus up to 10 % jitter.
+    assert 30 <= int(err.value.translation_placeholders["seconds"]) <= 33
+    assert str(err.value).startswith(
+        "The Ring login could not be renewed: Ring's servers answered with an error."
+    )
     assert hass.states.get(CONSECUTIVE).state == "1"
     assert hass.states.get(FAILURES).state == "1"
     assert config_entry.data["token"] == token
@@ -107,8 +106,7 @@ async def test_press_failure_is_translated(
     with pytest.raises(HomeAssistantError) as err:
         await press(hass)
 
-    assert err.value.translation_key == "refresh_waiting"
-    assert err.value.translation_placeholders["kind"] == "server_error"
+    assert err.value.translation_key == "refresh_server_error"
     assert refreshes(emulator) == 1
     assert hass.states.get(FAILURES).state == "1"
     assert not reauth_flows(hass)
@@ -125,15 +123,15 @@ async def test_press_with_a_lost_login(
         await press(hass)
     await hass.async_block_till_done()
 
-    assert err.value.translation_key == "login_lost"
-    assert err.value.translation_placeholders == {"reason": "rejected"}
+    assert err.value.translation_key == "login_lost_rejected"
+    assert "Log in again" in str(err.value)
     assert len(reauth_flows(hass)) == 1
 
     with pytest.raises(HomeAssistantError) as err:
         await press(hass)
     await hass.async_block_till_done()
 
-    assert err.value.translation_key == "login_lost"
+    assert err.value.translation_key == "login_lost_rejected"
     assert refreshes(emulator) == 1
     assert len(reauth_flows(hass)) == 1
     assert hass.states.get(FAILURES).state == "1"

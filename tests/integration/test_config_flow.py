@@ -9,7 +9,7 @@ from uuid import UUID
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -346,37 +346,59 @@ async def test_unexpected_answer_is_unknown(
     assert PASSWORD not in caplog.text
 
 
-async def test_profile_failure_falls_back_to_the_email(
-    hass: HomeAssistant, emulator: RingEmulator, caplog: pytest.LogCaptureFixture
+async def test_profile_failure_is_an_error_then_retried(
+    hass: HomeAssistant, emulator: RingEmulator
 ) -> None:
-    """When Ring does not return the profile, the account is identified by its email."""
+    """Ring does not return the profile: an error on a retry step, nothing created; retry works."""
     result = await credentials(hass, "User@Example.com")
     emulator.inject(Fault.SERVER_ERROR, where="api")
 
     result = await submit_code(hass, emulator, result)
 
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "profile"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert not hass.config_entries.async_entries(DOMAIN)
+
+    result = await configure(hass, result, {})
+
     entry = assert_created(hass, result, "User@Example.com")
-    assert entry.unique_id == "user@example.com"
-    assert "using the email as its id" in caplog.text
+    assert entry.unique_id == str(ACCOUNT_ID)
+    assert emulator.counters.token_calls["password"] == 2
 
 
-async def test_profile_refused_token_falls_back_to_the_email(
+async def test_profile_blocked_says_so(
     hass: HomeAssistant, emulator: RingEmulator
 ) -> None:
-    """A brand-new token the API refuses (401) is not refreshed by the flow; the email is the id."""
+    """Ring's edge refusing the profile call (406) is told as a block, not as no connection."""
+    result = await credentials(hass)
+    emulator.inject(Fault.SERVER_ERROR, where="api", status=406)
+
+    result = await submit_code(hass, emulator, result)
+
+    assert result["step_id"] == "profile"
+    assert result["errors"] == {"base": "blocked"}
+    assert_created(hass, await configure(hass, result, {}))
+
+
+async def test_profile_refused_token_is_an_error(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """A brand-new token the API refuses (401) is not refreshed by the flow; no email fallback."""
     result = await credentials(hass)
     emulator.settings.access_token_lifetime = 0  # every issued access token is dead
     unauthorized = emulator.counters.unauthorized
 
     result = await submit_code(hass, emulator, result)
 
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == EMAIL
+    assert result["step_id"] == "profile"
+    assert result["errors"] == {"base": "token_refused"}
     assert emulator.counters.unauthorized - unauthorized >= 2
+    assert not hass.config_entries.async_entries(DOMAIN)
 
 
 async def test_already_configured(hass: HomeAssistant, emulator: RingEmulator) -> None:
-    """The same Ring account cannot be added twice."""
+    """The same Ring account cannot be added twice (checked by account id after login)."""
     MockConfigEntry(domain=DOMAIN, unique_id=str(ACCOUNT_ID), data={}).add_to_hass(hass)
 
     result = await log_in(hass, emulator)
@@ -386,19 +408,23 @@ async def test_already_configured(hass: HomeAssistant, emulator: RingEmulator) -
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
-async def test_code_step_guards(hass: HomeAssistant, emulator: RingEmulator) -> None:
-    """A code step reached without a challenge shows the credentials; without input, the code form."""
+async def test_configured_email_is_refused_before_a_code(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """An email already set up is refused at once: Ring sends no code, opens no session."""
+    MockConfigEntry(
+        domain=DOMAIN, unique_id=str(ACCOUNT_ID), data={"email": EMAIL}
+    ).add_to_hass(hass)
     result = await start_user_flow(hass)
-    flow = hass.config_entries.flow._progress[result["flow_id"]]
 
-    shown = await flow.async_step_2fa_sms()
-    assert shown["step_id"] == "user"
+    result = await configure(
+        hass, result, {"email": EMAIL.upper(), "password": PASSWORD}
+    )
 
-    await configure(hass, result, {"email": EMAIL, "password": PASSWORD})
-    shown = await flow.async_step_2fa_sms()
-    assert shown["step_id"] == "2fa_sms"
-    assert shown["errors"] == {}
-    hass.config_entries.flow.async_abort(result["flow_id"])
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert emulator.counters.token_calls["password"] == 0
+    assert emulator.counters.codes_sent == {}
 
 
 # -- reauth --------------------------------------------------------------------------------
@@ -532,7 +558,7 @@ async def test_options_saved_and_reloaded(
     """New options are saved and the entry reloads with them."""
     entry = await logged_in_entry(hass, emulator)
     manager = entry.runtime_data.manager
-    assert manager._interval == 24 * 3600
+    assert manager.policy.background_interval == 24 * 3600
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -549,8 +575,8 @@ async def test_options_saved_and_reloaded(
     assert entry.options == {CONF_REFRESH_INTERVAL: 12, CONF_REFRESH_MARGIN: 10}
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.manager is not manager
-    assert entry.runtime_data.manager._interval == 12 * 3600
-    assert entry.runtime_data.manager._margin == 10 * 60
+    assert entry.runtime_data.manager.policy.background_interval == 12 * 3600
+    assert entry.runtime_data.manager.policy.margin == 10 * 60
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
     defaults = {key.schema: key.default() for key in result["data_schema"].schema}
@@ -559,24 +585,39 @@ async def test_options_saved_and_reloaded(
 
 
 @pytest.mark.parametrize(
-    "user_input",
+    ("user_input", "errors"),
     [
-        {CONF_REFRESH_INTERVAL: 0, CONF_REFRESH_MARGIN: 5},
-        {CONF_REFRESH_INTERVAL: 7 * 24 + 1, CONF_REFRESH_MARGIN: 5},
-        {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 0},
-        {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 31},
+        ({CONF_REFRESH_INTERVAL: 0, CONF_REFRESH_MARGIN: 5}, {CONF_REFRESH_INTERVAL}),
+        ({CONF_REFRESH_INTERVAL: 169, CONF_REFRESH_MARGIN: 5}, {CONF_REFRESH_INTERVAL}),
+        ({CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 0}, {CONF_REFRESH_MARGIN}),
+        (
+            {CONF_REFRESH_INTERVAL: 200, CONF_REFRESH_MARGIN: 31},
+            {CONF_REFRESH_INTERVAL, CONF_REFRESH_MARGIN},
+        ),
     ],
 )
 async def test_options_bounds(
-    hass: HomeAssistant, emulator: RingEmulator, user_input: dict[str, int]
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    user_input: dict[str, int],
+    errors: set[str],
 ) -> None:
-    """Values outside the selectors' bounds are refused; the options stay unchanged."""
+    """Values out of range are named with their range; the options stay unchanged."""
     entry = await logged_in_entry(hass, emulator)
     result = await hass.config_entries.options.async_init(entry.entry_id)
 
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(result["flow_id"], user_input)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
 
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {key: f"{key}_range" for key in errors}
+    assert result["description_placeholders"] == {
+        "refresh_interval_hours_min": "1",
+        "refresh_interval_hours_max": "168",
+        "refresh_margin_minutes_min": "1",
+        "refresh_margin_minutes_max": "30",
+    }
     assert entry.options == {}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_REFRESH_INTERVAL: 168, CONF_REFRESH_MARGIN: 30}

@@ -12,12 +12,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ring_auth.const import DOMAIN
 from custom_components.ring_auth.health import FailureKind
-from custom_components.ring_auth.token_manager import BACKOFF_FIRST
+from custom_components.ring_auth.ringclient import RingAuthError
 from ring_emulator import Fault, RingEmulator
 from tests.conftest import ACCOUNT_ID, EMAIL
 
 from .conftest import HW, stored_token
-from .helpers import reauth_flows, refreshes, setup_entry, tick
+from .helpers import POLICY, reauth_flows, refreshes, setup_entry, tick
 
 pytestmark = pytest.mark.usefixtures("fast_manager")
 
@@ -93,7 +93,7 @@ async def test_setup_retry_recovers(
     await setup_entry(hass, config_entry)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
 
-    await tick(hass, freezer, BACKOFF_FIRST * 2)
+    await tick(hass, freezer, POLICY.first * 2)
 
     assert config_entry.state is ConfigEntryState.LOADED
     assert refreshes(emulator) == 2
@@ -120,6 +120,7 @@ async def test_revoked_login_at_setup_asks_for_reauth_once(
 
 async def test_unload_and_remove(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
@@ -128,15 +129,15 @@ async def test_unload_and_remove(
     key = f"{DOMAIN}.{config_entry.entry_id}"
     await setup_entry(hass, config_entry)
     assert hass_storage[key]["data"]["token"] == config_entry.data["token"]
-    manager = config_entry.runtime_data.manager
-    assert manager._unsub_timer is not None
+    assert config_entry.runtime_data.manager.health.next_refresh_attempt is not None
 
     assert await hass.config_entries.async_unload(config_entry.entry_id)
     await hass.async_block_till_done()
 
     assert config_entry.state is ConfigEntryState.NOT_LOADED
-    assert manager._unsub_timer is None
-    assert manager._closed
+    # No background refresh once unloaded, however long Home Assistant keeps running.
+    await tick(hass, freezer, 3 * DAY)
+    assert refreshes(emulator) == 0
     assert key in hass_storage  # kept while the entry exists
 
     await hass.config_entries.async_remove(config_entry.entry_id)
@@ -152,22 +153,22 @@ async def test_background_refresh_about_daily(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
 ) -> None:
-    """With nothing else using the login, it is renewed about once a day."""
+    """With nothing else using the login, it is renewed about once a day (within ±10 %)."""
     await setup_entry(hass, config_entry)
     manager = config_entry.runtime_data.manager
-    assert (
-        manager.health.next_refresh_attempt
-        == dt_util.utc_from_timestamp(config_entry.data["token"]["received_at"]) + DAY
-    )
+    issued = dt_util.utc_from_timestamp(config_entry.data["token"]["received_at"])
+    planned = manager.health.next_refresh_attempt
+    assert planned is not None
+    assert issued + 0.9 * DAY <= planned <= issued + 1.1 * DAY
 
-    await tick(hass, freezer, DAY - timedelta(minutes=1))
+    await tick(hass, freezer, 0.9 * DAY - timedelta(minutes=1))
     assert refreshes(emulator) == 0
 
-    await tick(hass, freezer, timedelta(minutes=2))
+    await tick(hass, freezer, 0.2 * DAY + timedelta(minutes=2))
     assert refreshes(emulator) == 1
     first = config_entry.data["token"]["refresh_token"]
 
-    await tick(hass, freezer, DAY)
+    await tick(hass, freezer, 1.1 * DAY)
     assert refreshes(emulator) == 2
     assert config_entry.data["token"]["refresh_token"] != first
     assert manager.health.refresh_count == 2
@@ -185,23 +186,23 @@ async def test_background_failures_counted_then_recovered(
     manager = config_entry.runtime_data.manager
     emulator.inject(Fault.SERVER_ERROR, count=3, where="token")
 
-    await tick(hass, freezer, DAY + timedelta(seconds=1))
+    await tick(hass, freezer, 1.1 * DAY + timedelta(seconds=1))
     assert manager.health.consecutive_failures == 1
     assert manager.health.last_failure_kind is FailureKind.SERVER_ERROR
 
-    # Before the 30 s backoff ends nothing is tried.
-    await tick(hass, freezer, BACKOFF_FIRST - 5)
+    # Before the 30 s backoff ends nothing is tried; the waits double (+ up to 10 %).
+    await tick(hass, freezer, POLICY.first - 5)
     assert refreshes(emulator) == 1
-    await tick(hass, freezer, 6)
+    await tick(hass, freezer, POLICY.first * 0.1 + 6)
     assert refreshes(emulator) == 2
     assert manager.health.consecutive_failures == 2
 
-    await tick(hass, freezer, BACKOFF_FIRST * 2 + 1)
+    await tick(hass, freezer, POLICY.first * 2 * 1.1 + 1)
     assert refreshes(emulator) == 3
     assert manager.health.consecutive_failures == 3
     assert manager.health.total_failures == 3
 
-    await tick(hass, freezer, BACKOFF_FIRST * 4 + 1)
+    await tick(hass, freezer, POLICY.first * 4 * 1.1 + 1)
     assert refreshes(emulator) == 4
     assert manager.health.consecutive_failures == 0
     assert manager.health.total_failures == 3
@@ -220,7 +221,7 @@ async def test_lost_login_is_remembered_across_a_restart(
     """
     await setup_entry(hass, config_entry)
     emulator.revoke(EMAIL)
-    with pytest.raises(Exception, match="log in again"):
+    with pytest.raises(RingAuthError):
         await config_entry.runtime_data.manager.async_force_refresh()
     assert len(reauth_flows(hass)) == 1
     for flow in reauth_flows(hass):

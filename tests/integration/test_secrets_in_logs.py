@@ -5,27 +5,28 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ring_auth import token_manager
+from custom_components.ring_auth.policy import RefreshPolicy
 from custom_components.ring_auth.ringclient import (
     RingApi,
     RingAuthClient,
+    RingError,
     RingInvalidCodeError,
     RingInvalidCredentialsError,
     RingRateLimitedError,
     Token,
     TwoFactorRequired,
 )
-from custom_components.ring_auth.token_manager import BACKOFF_FIRST
 from ring_emulator import Fault, RingEmulator
 from ring_emulator.tokens import TokenPair
 from tests.conftest import EMAIL, PASSWORD
 
 from .conftest import HW, ManagerFactory, stored_token
+from .helpers import POLICY
 
 
 def texts_of(err: BaseException) -> list[str]:
@@ -40,6 +41,13 @@ def texts_of(err: BaseException) -> list[str]:
     return texts
 
 
+def assert_hidden(secrets: set[str], texts: list[str]) -> None:
+    """Fail when any text shows any secret."""
+    for secret in secrets:
+        for text in texts:
+            assert secret not in text, f"a secret leaked into {text[:80]!r}"
+
+
 async def test_no_secret_in_logs_or_errors(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -51,8 +59,6 @@ async def test_no_secret_in_logs_or_errors(
 ) -> None:
     """A debug log shared in a bug report gives nobody access to the Ring account."""
     caplog.set_level(logging.DEBUG)
-    # Under a frozen clock asyncio.sleep never ends: retry a lost response at once.
-    monkeypatch.setattr(token_manager, "LOST_RESPONSE_RETRY_DELAYS", (0.0, 0.0))
     issued: list[TokenPair] = []
     codes: list[str] = []
     errors: list[BaseException] = []
@@ -95,8 +101,9 @@ async def test_no_secret_in_logs_or_errors(
     )
 
     # The token manager's part: refreshes, a lost response, an outage, API calls, a 401.
-    manager = await make_manager()
-    api = RingApi(session, manager, HW)
+    # Under a frozen clock asyncio.sleep never ends: retry a lost response at once.
+    manager = await make_manager(policy=RefreshPolicy(lost_response_retries=(0.0, 0.0)))
+    api = RingApi(session, manager.refresher, HW)
     for _ in range(3):
         await manager.async_force_refresh()
     emulator.inject(Fault.RESET_AFTER_ROTATE, where="token")
@@ -104,17 +111,13 @@ async def test_no_secret_in_logs_or_errors(
     await api.async_get_profile()
     await api.async_get_devices()
     emulator.inject(Fault.TRUNCATED_JSON, count=3, where="token")
-    with pytest.raises(ConfigEntryNotReady) as not_ready:
-        await manager.async_force_refresh()
-    errors.append(not_ready.value)
     emulator.revoke(EMAIL)
-    with pytest.raises(ConfigEntryNotReady) as not_ready:
-        await manager.async_force_refresh()  # still backing off: no call
-    errors.append(not_ready.value)
-    freezer.tick(BACKOFF_FIRST * 2)
-    with pytest.raises(ConfigEntryAuthFailed) as auth_failed:
-        await manager.async_force_refresh()
-    errors.append(auth_failed.value)
+    freezer.tick(POLICY.probe_spacing)
+    for _ in range(3):  # unreadable answers, then a wait without a call, then refused
+        with pytest.raises(RingError) as failed:
+            await manager.async_force_refresh()
+        errors += [failed.value, manager.ha_error(failed.value, ConfigEntryNotReady)]
+        freezer.tick(POLICY.first * 2)
     await hass.async_block_till_done()
 
     secrets = {PASSWORD, "wrong password 123", *codes}
@@ -132,9 +135,5 @@ async def test_no_secret_in_logs_or_errors(
     ]
     log_text = "\n".join(caplog.handler.format(r) for r in records)
     assert len(records) > 20
-    for secret in secrets:
-        assert secret not in log_text
-        for err_value in errors:
-            for text in texts_of(err_value):
-                assert secret not in text, f"a secret leaked into {text!r}"
+    assert_hidden(secrets, [log_text, *(t for e in errors for t in texts_of(e))])
     assert "Ring token refresh failed" in log_text  # the failures were logged at all

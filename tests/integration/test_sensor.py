@@ -5,7 +5,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -18,11 +18,10 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.ring_auth.const import DOMAIN
-from custom_components.ring_auth.token_manager import BACKOFF_FIRST
 from ring_emulator import Fault, RingEmulator
 from tests.conftest import ACCOUNT_ID, EMAIL
 
-from .helpers import SnapshotExtension, refreshes, setup_entry, tick
+from .helpers import POLICY, SnapshotExtension, refreshes, setup_entry, tick
 
 pytestmark = pytest.mark.usefixtures("fast_manager")
 
@@ -105,7 +104,8 @@ async def test_states_follow_the_manager_at_once(
     await setup_entry(hass, fixed_config_entry)
     issued = dt_util.utcnow()
     assert state(hass, AGE) == "0.0"
-    assert state(hass, LAST) == STATE_UNKNOWN
+    # The login itself counts as the last renewal until the first refresh.
+    assert state(hass, LAST) == issued.isoformat()
     assert state(hass, EXPIRES) == (issued + timedelta(hours=1)).isoformat()
     assert state(hass, CONSECUTIVE) == "0"
     assert state(hass, FAILURES) == "0"
@@ -140,15 +140,16 @@ async def test_failure_sensors(
     with pytest.raises(HomeAssistantError):
         await press(hass)
     failed_at = dt_util.utcnow()
-    await tick(hass, freezer, BACKOFF_FIRST + 1)  # the retry fails too
+    first_wait = POLICY.first * (1 + POLICY.jitter) + 1
+    await tick(hass, freezer, first_wait)  # the retry fails too
 
     assert state(hass, CONSECUTIVE) == "2"
     assert state(hass, FAILURES) == "2"
     attrs = hass.states.get(FAILURES).attributes
     assert attrs["last_failure_kind"] == "server_error"
-    assert attrs["last_failure"] == failed_at + timedelta(seconds=BACKOFF_FIRST + 1)
+    assert failed_at < attrs["last_failure"] <= dt_util.utcnow()
 
-    await tick(hass, freezer, BACKOFF_FIRST * 2 + 1)
+    await tick(hass, freezer, POLICY.first * 2 * (1 + POLICY.jitter) + 1)
 
     assert state(hass, CONSECUTIVE) == "0"
     assert state(hass, FAILURES) == "2"

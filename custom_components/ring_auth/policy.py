@@ -1,0 +1,132 @@
+"""When to refresh, and when to ask Ring again after a failure: a pure policy (no I/O, no HA).
+
+- Proactive: an access token is renewed `margin` before its end (see refresher.py), and
+  about every `background_interval` with nothing using the login, so Ring's 30-day window
+  never closes (jittered; a refresh that came due while stopped waits `startup_delay`).
+- Transient failures (no connection, timeouts, 5xx, unreadable answers) wait 30 s, doubling
+  to 30 min, jittered; ``Retry-After`` is honoured when Ring sends one.
+- Firewall blocks (Ring's edge answering 403/406) wait an hour, doubling to 8 h: retrying a
+  block sooner does not lift it.
+- Rate limits wait at least Ring's ``Retry-After``.
+- Real demand may probe: while waiting out a transient failure, a caller that needs a new
+  access token may try one refresh, at most once a `probe_spacing`, so a Ring that is back
+  serves the next call instead of failing it until the timer fires. Blocks and rate limits
+  are never probed.
+- A lost answer is asked for again with the same refresh token after `lost_response_retries`
+  (inside the shortest grace window Ring has been seen to allow), unless the last try got no
+  answer either (a long outage: the next backoff try resends the same token anyway).
+"""
+
+from dataclasses import dataclass, field
+import random
+
+from .health import FailureKind, TokenHealth
+
+# Ring's wait is honoured up to this long; a larger value is taken as a day.
+MAX_RETRY_AFTER = 86_400.0
+_NO_PROBE = frozenset({FailureKind.RATE_LIMITED, FailureKind.BLOCKED})
+_NO_ANSWER = frozenset({FailureKind.CONNECTION, FailureKind.TIMEOUT})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefreshPolicy:
+    """The numbers (seconds) and the jitter source; tests and the soak pass their own."""
+
+    margin: float = 300.0  # at most; a share of the token's life (refresher.py)
+    background_interval: float = 24 * 3600.0
+    background_jitter: float = 0.1
+    startup_delay: tuple[float, float] = (30.0, 300.0)
+    first: float = 30.0
+    maximum: float = 1800.0
+    blocked_first: float = 3600.0
+    blocked_maximum: float = 8 * 3600.0
+    jitter: float = 0.1
+    probe_spacing: float = 60.0
+    lost_response_retries: tuple[float, ...] = (0.5, 2.0)
+    rng: random.Random = field(
+        default_factory=random.Random,  # jitter only spreads load: not for secrets
+        compare=False,
+        repr=False,
+    )
+
+    def wait(
+        self, kind: FailureKind, failures: int, retry_after: float | None
+    ) -> float:
+        """Return how long to wait after the `failures`-th failure in a row, of this kind."""
+        first, maximum = (
+            (self.blocked_first, self.blocked_maximum)
+            if kind is FailureKind.BLOCKED
+            else (self.first, self.maximum)
+        )
+        wait = min(first * 2.0 ** max(0, failures - 1), maximum)
+        wait *= self.rng.uniform(1.0, 1.0 + self.jitter)
+        if retry_after is not None:
+            wait = max(wait, min(retry_after, MAX_RETRY_AFTER))
+        return wait
+
+    def tries(self, health: TokenHealth) -> tuple[float, ...]:
+        """Return the delays of one exchange's sends: the first, then same-token retries."""
+        if health.consecutive_failures and health.last_failure_kind in _NO_ANSWER:
+            return (0.0,)
+        return (0.0, *self.lost_response_retries)
+
+    def background_due(self, issued: float, now: float, *, startup: bool) -> float:
+        """Return when to refresh with nothing else using the login."""
+        spread = self.rng.uniform(-self.background_jitter, self.background_jitter)
+        due = issued + self.background_interval * (1.0 + spread)
+        if startup:
+            due = max(due, now + self.rng.uniform(*self.startup_delay))
+        return due
+
+
+@dataclass(slots=True)
+class Backoff:
+    """The wait in force: until when, why, and when a refresh was last sent."""
+
+    policy: RefreshPolicy
+    not_before: float = 0.0
+    kind: FailureKind | None = None
+    last_try: float = 0.0
+
+    def refusal(self, now: float, *, demand: bool) -> float:
+        """Return how long a try must still wait (0: go ahead)."""
+        remaining = self.not_before - now
+        if remaining <= 0:
+            return 0.0
+        if (
+            demand
+            and self.kind not in _NO_PROBE
+            and now - self.last_try >= self.policy.probe_spacing
+        ):
+            return 0.0
+        return remaining
+
+    def tried(self, now: float) -> None:
+        """Note that a refresh is being sent now."""
+        self.last_try = now
+
+    def failed(
+        self, health: TokenHealth, retry_after: float | None, now: float
+    ) -> float:
+        """Start waiting after the failure just recorded in `health`; return the wait."""
+        kind = health.last_failure_kind or FailureKind.UNEXPECTED
+        wait = self.policy.wait(kind, health.consecutive_failures, retry_after)
+        self.not_before = now + wait
+        self.kind = kind
+        return wait
+
+    def restore(self, health: TokenHealth, now: float) -> bool:
+        """Keep waiting after a restart (the wait is in the stored health); True if waiting."""
+        retry_at = health.next_refresh_attempt
+        if not health.consecutive_failures or retry_at is None:
+            return False
+        if retry_at.timestamp() <= now:
+            return False
+        self.not_before = retry_at.timestamp()
+        self.kind = health.last_failure_kind
+        return True
+
+    def clear(self) -> None:
+        """End the wait (a refresh worked)."""
+        self.not_before = 0.0
+        self.kind = None

@@ -1,0 +1,101 @@
+"""The refresher: one lock, a margin from the token's own lifetime, one refresh for all callers.
+
+It is the ``AbstractAuth`` the Ring client's ``RingApi`` calls for tokens. It knows when a
+refresh is due and makes sure only one runs at a time; *how* a refresh is done (journal,
+retries, backoff, figures) is the token manager's ``exchange`` callback, always called with
+the lock held. HA-free: it reads the token through a callable.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from enum import StrEnum
+import time
+from typing import Any
+
+from .ringclient import AbstractAuth, RingTransientError
+
+# The proactive margin is this share of the access token's life (60 s of a 1 h token, 4 min
+# of a partner's 4 h token), capped by the user's option. Expiry is measured from the local
+# time the token arrived, so Ring's clock never matters; the margin only covers the time a
+# request takes. A fixed 5 min would cost a twelfth more refreshes on 1 h tokens.
+MARGIN_SHARE = 1 / 60
+MIN_MARGIN = 10.0
+# A 401 right after a 401-triggered refresh is not refreshed again (no refresh storm when
+# Ring rejects even fresh tokens); the call fails and the next one asks again.
+UNAUTHORIZED_SPACING = 30.0
+
+
+class Cause(StrEnum):
+    """Why a refresh is wanted (the manager's policy differs)."""
+
+    DEMAND = "demand"  # a caller needs a new access token (or the user asked)
+    BACKGROUND = "background"  # the timer that keeps the 30-day window open
+    RESUME = "resume"  # finishing an exchange that a stop of Home Assistant cut off
+
+
+type Exchange = Callable[[Cause], Awaitable[None]]
+
+
+class TokenRefresher(AbstractAuth):
+    """Hands out access tokens; refreshes proactively and after a 401, one at a time."""
+
+    __slots__ = ("_exchange", "_last_unauthorized", "_lock", "_token", "max_margin")
+
+    def __init__(
+        self,
+        token: Callable[[], Mapping[str, Any]],
+        exchange: Exchange,
+        *,
+        max_margin: float,
+    ) -> None:
+        """Read the token through `token`; refresh through `exchange` (lock held)."""
+        self._token = token
+        self._exchange = exchange
+        self._lock = asyncio.Lock()
+        self._last_unauthorized = 0.0
+        self.max_margin = max_margin
+
+    @property
+    def margin(self) -> float:
+        """Return how long before its end the access token is renewed."""
+        life = float(self._token()["expires_in"])
+        return min(self.max_margin, max(MIN_MARGIN, life * MARGIN_SHARE), life / 2)
+
+    def fresh(self) -> bool:
+        """Return whether the access token outlives the margin."""
+        return float(self._token()["expires_at"]) > time.time() + self.margin
+
+    def expired(self) -> bool:
+        """Return whether the access token is past its lifetime."""
+        return float(self._token()["expires_at"]) <= time.time()
+
+    async def async_get_access_token(self) -> str:
+        """Return an access token; a failed early refresh still returns the unexpired one."""
+        if not self.fresh():
+            async with self._lock:
+                if not self.fresh():
+                    try:
+                        await self._exchange(Cause.DEMAND)
+                    except RingTransientError:
+                        if self.expired():
+                            raise
+        return str(self._token()["access_token"])
+
+    async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
+        """Ring rejected this access token: refresh, unless another caller already did."""
+        async with self._lock:
+            current = str(self._token()["access_token"])
+            now = time.time()
+            if (
+                current != rejected_access_token
+                or now - self._last_unauthorized < UNAUTHORIZED_SPACING
+            ):
+                return current
+            self._last_unauthorized = now
+            await self._exchange(Cause.DEMAND)
+            return str(self._token()["access_token"])
+
+    async def async_refresh(self, cause: Cause) -> None:
+        """Refresh now, after any refresh already running."""
+        async with self._lock:
+            await self._exchange(cause)
