@@ -2,10 +2,11 @@
 
 Everything runs in this one process against the in-process Ring emulator (`ring_emulator`):
 
-- ours: `RingTokenManager` (the integration's HA `OAuth2Session` subclass) on a real
-  `HomeAssistant` from `pytest_homeassistant_custom_component.common.async_test_home_assistant`,
-  with a `MockConfigEntry`, `RingConsumerImplementation(RingAuthClient(...))`, a `TokenJournal`
-  and `RingApi` for the API calls; the client is pointed at the emulator with `oauth_url=` /
+- ours: `RingTokenManager` (the integration's token manager, composed of a refresher, a
+  journal, a policy and health figures) on a real `HomeAssistant` from
+  `pytest_homeassistant_custom_component.common.async_test_home_assistant`, with a
+  `MockConfigEntry`, a `RingAuthClient` and `RingApi` (with the manager's refresher as its
+  `AbstractAuth`) for the API calls; the client is pointed at the emulator with `oauth_url=` /
   `api_url=` (the same as setting RING_AUTH_BASE_URL).
 - theirs: python-ring-doorbell's `Auth` (and `Ring(auth)` for polling), built the way Home
   Assistant core's `ring` integration builds it (token_updater saving into the config entry).
@@ -61,8 +62,7 @@ import ring_doorbell.const as rd_const  # noqa: E402
 import ring_doorbell.ring as rd_ring  # noqa: E402
 
 from custom_components.ring_auth.const import CONF_TOKEN, DOMAIN  # noqa: E402
-from custom_components.ring_auth.journal import TokenJournal  # noqa: E402
-from custom_components.ring_auth.oauth import RingConsumerImplementation  # noqa: E402
+from custom_components.ring_auth.policy import RefreshPolicy  # noqa: E402
 from custom_components.ring_auth.ringclient import RingApi, RingAuthClient  # noqa: E402
 from custom_components.ring_auth.token_manager import RingTokenManager  # noqa: E402
 from ring_emulator import Account, EmulatorSettings, Fault, RingEmulator  # noqa: E402
@@ -226,14 +226,12 @@ class Bench:
         manager = RingTokenManager(
             self.hass,
             entry,
-            RingConsumerImplementation(client),
-            TokenJournal(self.hass, entry.entry_id),
-            margin=timedelta(minutes=5),
-            interval=timedelta(hours=24),
+            client,
+            policy=RefreshPolicy(),  # the defaults: 5 min margin at most, 24 h background
         )
         await manager.async_setup()
         self.managers.append(manager)
-        api = RingApi(self.session, manager, hw, api_url=self.url)
+        api = RingApi(self.session, manager.refresher, hw, api_url=self.url)
         return Ours(manager, api, entry, reauth)
 
     def theirs(
@@ -430,7 +428,7 @@ async def overhead(b: Bench) -> tuple[Row, Row, str]:
         # The handler's own work without the network: a token lookup on a fresh token.
         start = time.perf_counter_ns()
         for _ in range(10_000):
-            await ours.manager.async_get_access_token()
+            await ours.manager.refresher.async_get_access_token()
         lookup = (time.perf_counter_ns() - start) / 10_000 / 1000
     finally:
         gc.enable()
@@ -668,7 +666,7 @@ async def poll_day_ours(b: Bench, frozen: Any) -> str:
         await move(b.hass, frozen, POLL, settle_all=False)
     ours.manager.async_shutdown()
     return (
-        f"{refreshes(b.emu)}/day (refresh 5 min before expiry); "
+        f"{refreshes(b.emu)}/day (refresh a 60th of the token's life before expiry); "
         f"{b.emu.counters.unauthorized} x 401, {sum(errors.values())} failed polls"
     )
 

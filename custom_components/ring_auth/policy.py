@@ -8,10 +8,12 @@
 - Firewall blocks (Ring's edge answering 403/406) wait an hour, doubling to 8 h: retrying a
   block sooner does not lift it.
 - Rate limits wait at least Ring's ``Retry-After``.
-- Real demand may probe: while waiting out a transient failure, a caller that needs a new
-  access token may try one refresh, at most once a `probe_spacing`, so a Ring that is back
-  serves the next call instead of failing it until the timer fires. Blocks and rate limits
-  are never probed.
+- Real demand may probe: while waiting out a transient failure, a refresh asked for by the
+  user, or after Ring answered a call with 401 (proof that Ring is reachable again), may be
+  sent at once, at most once a `probe_spacing`: a Ring that is back serves the next call
+  instead of failing it until the timer fires, and an outage costs no extra token calls
+  (calls that get no answer, or a 5xx, prove nothing). Blocks and rate limits are never
+  probed.
 - A lost answer is asked for again with the same refresh token after `lost_response_retries`
   (inside the shortest grace window Ring has been seen to allow), unless the last try got no
   answer either (a long outage: the next backoff try resends the same token anyway).
@@ -43,11 +45,11 @@ class RefreshPolicy:
     jitter: float = 0.1
     probe_spacing: float = 60.0
     lost_response_retries: tuple[float, ...] = (0.5, 2.0)
-    rng: random.Random = field(
-        default_factory=random.Random,  # jitter only spreads load: not for secrets
-        compare=False,
-        repr=False,
-    )
+    # Jitter only spreads load. None: Python's shared generator (random.seed() repeats a run).
+    rng: random.Random | None = field(default=None, compare=False, repr=False)
+
+    def _uniform(self, low: float, high: float) -> float:
+        return self.rng.uniform(low, high) if self.rng else random.uniform(low, high)  # noqa: S311
 
     def wait(
         self, kind: FailureKind, failures: int, retry_after: float | None
@@ -59,7 +61,7 @@ class RefreshPolicy:
             else (self.first, self.maximum)
         )
         wait = min(first * 2.0 ** max(0, failures - 1), maximum)
-        wait *= self.rng.uniform(1.0, 1.0 + self.jitter)
+        wait *= self._uniform(1.0, 1.0 + self.jitter)
         if retry_after is not None:
             wait = max(wait, min(retry_after, MAX_RETRY_AFTER))
         return wait
@@ -72,10 +74,10 @@ class RefreshPolicy:
 
     def background_due(self, issued: float, now: float, *, startup: bool) -> float:
         """Return when to refresh with nothing else using the login."""
-        spread = self.rng.uniform(-self.background_jitter, self.background_jitter)
+        spread = self._uniform(-self.background_jitter, self.background_jitter)
         due = issued + self.background_interval * (1.0 + spread)
         if startup:
-            due = max(due, now + self.rng.uniform(*self.startup_delay))
+            due = max(due, now + self._uniform(*self.startup_delay))
         return due
 
 
@@ -88,13 +90,13 @@ class Backoff:
     kind: FailureKind | None = None
     last_try: float = 0.0
 
-    def refusal(self, now: float, *, demand: bool) -> float:
-        """Return how long a try must still wait (0: go ahead)."""
+    def refusal(self, now: float, *, probe: bool) -> float:
+        """Return how long a try must still wait (0: go ahead); `probe`: it may probe."""
         remaining = self.not_before - now
         if remaining <= 0:
             return 0.0
         if (
-            demand
+            probe
             and self.kind not in _NO_PROBE
             and now - self.last_try >= self.policy.probe_spacing
         ):
@@ -124,6 +126,8 @@ class Backoff:
             return False
         self.not_before = retry_at.timestamp()
         self.kind = health.last_failure_kind
+        if health.last_failure is not None:  # probes stay spaced across restarts too
+            self.last_try = health.last_failure.timestamp()
         return True
 
     def clear(self) -> None:

@@ -8,6 +8,7 @@ the lock held. HA-free: it reads the token through a callable.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+import contextlib
 from enum import StrEnum
 import time
 from typing import Any
@@ -28,10 +29,19 @@ UNAUTHORIZED_SPACING = 30.0
 class Cause(StrEnum):
     """Why a refresh is wanted (the manager's policy differs)."""
 
-    DEMAND = "demand"  # a caller needs a new access token (or the user asked)
+    PROACTIVE = (
+        "proactive"  # a caller needs a token and this one ends within the margin
+    )
+    UNAUTHORIZED = (
+        "unauthorized"  # Ring answered 401: Ring is reachable, the token is not
+    )
+    USER = "user"  # the user asked (the button, a repair's fix)
     BACKGROUND = "background"  # the timer that keeps the 30-day window open
     RESUME = "resume"  # finishing an exchange that a stop of Home Assistant cut off
 
+
+# Causes that may probe a backoff (policy.py): Ring answered, or the user asked.
+PROBING = frozenset({Cause.UNAUTHORIZED, Cause.USER})
 
 type Exchange = Callable[[Cause], Awaitable[None]]
 
@@ -70,15 +80,18 @@ class TokenRefresher(AbstractAuth):
         return float(self._token()["expires_at"]) <= time.time()
 
     async def async_get_access_token(self) -> str:
-        """Return an access token; a failed early refresh still returns the unexpired one."""
+        """Return an access token, renewed first when it ends within the margin.
+
+        When renewing fails for now (or must wait), the token in use is returned all the
+        same, even expired: Ring's answer to the call decides. A 401 proves Ring reachable
+        and lets the refresh after it probe a backoff (policy.py); anything else fails the
+        call as the refresh would have.
+        """
         if not self.fresh():
             async with self._lock:
                 if not self.fresh():
-                    try:
-                        await self._exchange(Cause.DEMAND)
-                    except RingTransientError:
-                        if self.expired():
-                            raise
+                    with contextlib.suppress(RingTransientError):
+                        await self._exchange(Cause.PROACTIVE)
         return str(self._token()["access_token"])
 
     async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
@@ -92,7 +105,7 @@ class TokenRefresher(AbstractAuth):
             ):
                 return current
             self._last_unauthorized = now
-            await self._exchange(Cause.DEMAND)
+            await self._exchange(Cause.UNAUTHORIZED)
             return str(self._token()["access_token"])
 
     async def async_refresh(self, cause: Cause) -> None:

@@ -25,7 +25,7 @@ from .failures import (
 from .health import FailureKind, LostReason, TokenHealth
 from .journal import TokenJournal, successor
 from .policy import Backoff, RefreshPolicy
-from .refresher import Cause, TokenRefresher
+from .refresher import PROBING, Cause, TokenRefresher
 from .ringclient import PartnerCredentials, RingAuthClient, RingError
 from .timer import RefreshTimer
 
@@ -96,7 +96,7 @@ class RingTokenManager:
 
     async def async_force_refresh(self) -> None:
         """Refresh now (the button, the repair's fix); raises Ring errors."""
-        await self.refresher.async_refresh(Cause.DEMAND)
+        await self.refresher.async_refresh(Cause.USER)
 
     def ha_error(
         self, err: RingError, error: type[HomeAssistantError]
@@ -124,7 +124,7 @@ class RingTokenManager:
         if self.health.login_lost_reason is not None:
             raise LoginLostError(self.health.login_lost_reason)
         now = time.time()
-        if wait := self._backoff.refusal(now, demand=cause is Cause.DEMAND):
+        if wait := self._backoff.refusal(now, probe=cause in PROBING):
             raise RefreshWaitingError(
                 self._backoff.kind or FailureKind.UNEXPECTED, wait
             )

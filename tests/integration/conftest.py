@@ -77,17 +77,18 @@ async def make_manager(
         entry: ConfigEntry | None = None,
         *,
         client_timeout: float | None = None,
+        client: RingAuthClient | None = None,
         partner: PartnerCredentials | None = None,
         policy: RefreshPolicy | None = None,
     ) -> RingTokenManager:
         entry = entry or config_entry
-        client = (
-            RingAuthClient(async_get_clientsession(hass), HW)
-            if client_timeout is None
-            else RingAuthClient(
-                async_get_clientsession(hass), HW, timeout=client_timeout
+        if client is None:
+            session = async_get_clientsession(hass)
+            client = (
+                RingAuthClient(session, HW)
+                if client_timeout is None
+                else RingAuthClient(session, HW, timeout=client_timeout)
             )
-        )
         manager = RingTokenManager(
             hass, entry, client, partner=partner, policy=policy or RefreshPolicy()
         )

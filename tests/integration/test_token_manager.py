@@ -1,78 +1,49 @@
 """The token manager against the emulator: every way Ring can fail, and what the user sees.
 
-Each test's docstring starts with the outcome a user would see.
+Each test's docstring starts with the outcome a user would see. Managers are built as set-up
+builds them (public constructor, timings passed as a ``RefreshPolicy``); nothing private is
+touched.
 """
 
 import asyncio
 from datetime import timedelta
-import random
 import time
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.application_credentials import ClientCredential
-from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ring_auth import token_manager
 from custom_components.ring_auth.const import DOMAIN
-from custom_components.ring_auth.health import FailureKind, TokenHealth
+from custom_components.ring_auth.failures import LoginLostError, RefreshWaitingError
+from custom_components.ring_auth.health import FailureKind, LostReason
 from custom_components.ring_auth.journal import TokenJournal
-from custom_components.ring_auth.oauth import RingPartnerImplementation
+from custom_components.ring_auth.policy import RefreshPolicy
 from custom_components.ring_auth.ringclient import (
+    PartnerCredentials,
     RingApi,
     RingApiError,
     RingAuthClient,
-    RingInvalidClientError,
+    RingError,
     RingInvalidGrantError,
-    RingServerError,
 )
-from custom_components.ring_auth.token_manager import (
-    BACKGROUND_JITTER,
-    BACKOFF_FIRST,
-    classify,
-)
+from custom_components.ring_auth.token_manager import async_store_login
 from ring_emulator import Fault, RingEmulator
 from tests.conftest import EMAIL
 
 from .conftest import HW, ManagerFactory, stored_token
+from .helpers import POLICY, reauth_flows, refreshes, tick
 
-MARGIN = 300
 LIFETIME = 3600
-
-
-@pytest.fixture(autouse=True)
-def quick_lost_response_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Retry a lost response after 10 ms and 20 ms instead of 0.5 s and 2 s."""
-    monkeypatch.setattr(token_manager, "LOST_RESPONSE_RETRY_DELAYS", (0.01, 0.02))
-
-
-@pytest.fixture
-def no_retry_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under a frozen clock asyncio.sleep never ends: retry a lost response at once."""
-    monkeypatch.setattr(token_manager, "LOST_RESPONSE_RETRY_DELAYS", (0.0, 0.0))
-
-
-def refreshes(emulator: RingEmulator) -> int:
-    """Return how many refresh-grant calls reached the emulator."""
-    return emulator.counters.token_calls["refresh_token"]
-
-
-def reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """Return the reauth flows in progress for the integration."""
-    return [
-        flow
-        for flow in hass.config_entries.flow.async_progress()
-        if flow["handler"] == DOMAIN and flow["context"]["source"] == SOURCE_REAUTH
-    ]
+MARGIN = LIFETIME / 60  # the share of a 1 h token's life it is renewed before its end
+# Lost answers resent at once: sleeps under a frozen clock end only when a test ticks.
+AT_ONCE = RefreshPolicy(lost_response_retries=(0.0, 0.0))
 
 
 def journal(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
@@ -92,13 +63,9 @@ def age_token(hass: HomeAssistant, entry: MockConfigEntry, seconds: float) -> No
     )
 
 
-async def tick(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
-) -> None:
-    """Move time, fire due timers and wait for the background refreshes they start."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+def api_of(hass: HomeAssistant, manager: Any) -> RingApi:
+    """Return the API client as set-up builds it, on the manager's refresher."""
+    return RingApi(async_get_clientsession(hass), manager.refresher, HW)
 
 
 # -- proactive, shared and reactive refresh ---------------------------------------------
@@ -112,16 +79,16 @@ async def test_proactive_refresh_inside_margin(
     make_manager: ManagerFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Recovered silently: the token is renewed five minutes before it ends, journal first."""
+    """Recovered silently: the token is renewed a minute before it ends, journal first."""
     manager = await make_manager()
     old = dict(config_entry.data["token"])
 
     freezer.tick(LIFETIME - MARGIN - 5)
-    assert await manager.async_get_access_token() == old["access_token"]
+    assert await manager.refresher.async_get_access_token() == old["access_token"]
     assert refreshes(emulator) == 0
 
     freezer.tick(10)
-    access = await manager.async_get_access_token()
+    access = await manager.refresher.async_get_access_token()
 
     new = config_entry.data["token"]
     assert refreshes(emulator) == 1
@@ -132,8 +99,37 @@ async def test_proactive_refresh_inside_margin(
     assert record["token"]["refresh_token"] == new["refresh_token"]
     assert record["token"]["generation"] == new["generation"] == 1
     assert record["in_flight"] is False
-    assert manager.valid_token
-    assert not manager.access_token_expired
+    assert manager.refresher.fresh()
+    assert not manager.refresher.expired()
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "option", "margin"),
+    [
+        (3600, 300, 60),
+        (14_400, 300, 240),
+        (86_400, 300, 300),
+        (3600, 30, 30),
+        (60, 300, 10),
+    ],
+)
+async def test_margin_is_a_share_of_the_token_life(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+    lifetime: int,
+    option: float,
+    margin: float,
+) -> None:
+    """A used account costs one token call per access-token life: the margin is a 60th of it."""
+    token = stored_token({**config_entry.data["token"], "expires_in": lifetime})
+    hass.config_entries.async_update_entry(
+        config_entry, data={**config_entry.data, "token": token}
+    )
+    manager = await make_manager(policy=RefreshPolicy(margin=option))
+
+    assert manager.refresher.margin == margin
 
 
 async def test_hundred_concurrent_callers_share_one_refresh(
@@ -147,7 +143,7 @@ async def test_hundred_concurrent_callers_share_one_refresh(
     manager = await make_manager()
 
     tokens = await asyncio.gather(
-        *(manager.async_get_access_token() for _ in range(100))
+        *(manager.refresher.async_get_access_token() for _ in range(100))
     )
 
     assert set(tokens) == {config_entry.data["token"]["access_token"]}
@@ -165,10 +161,11 @@ async def test_401_refreshes_once_and_retries(
     """Recovered silently: Ring rejects a token we think valid; one refresh, the calls succeed."""
     age_token(hass, config_entry, 3000)  # 10 minutes left by our clock
     manager = await make_manager()
-    api = RingApi(async_get_clientsession(hass), manager, HW)
     emulator.clock.advance(LIFETIME + 1)  # ...but Ring already dropped it
 
-    results = await asyncio.gather(*(api.async_get_devices() for _ in range(10)))
+    results = await asyncio.gather(
+        *(api_of(hass, manager).async_get_devices() for _ in range(10))
+    )
 
     assert all(r["doorbots"] for r in results)
     assert refreshes(emulator) == 1
@@ -177,21 +174,28 @@ async def test_401_refreshes_once_and_retries(
     assert manager.health.refresh_count == 1
 
 
-async def test_401_right_after_a_refresh_does_not_refresh_again(
+async def test_401_on_a_fresh_token_refreshes_once_never_a_storm(
     hass: HomeAssistant,
     emulator: RingEmulator,
     make_manager: ManagerFactory,
 ) -> None:
-    """Recovered silently or an API error, but never a refresh storm: a brand-new token is not re-refreshed."""
+    """An error that names Ring's refusal, never a refresh storm: a rejected new token is not re-refreshed."""
     manager = await make_manager()
-    api = RingApi(async_get_clientsession(hass), manager, HW)
+    api = api_of(hass, manager)
+    # Ring rejects every access token it issues, and the entry's has run out at Ring.
+    emulator.settings.access_token_lifetime = 0
     emulator.clock.advance(LIFETIME + 1)
 
     with pytest.raises(RingApiError) as err:
         await api.async_get_devices()
-
     assert err.value.status == 401
-    assert refreshes(emulator) == 0
+    assert refreshes(emulator) == 1  # one refresh: the question to Ring
+
+    with pytest.raises(RingApiError):
+        await api.async_get_devices()
+    assert refreshes(emulator) == 1  # not again within 30 s
+    translated = manager.ha_error(err.value, ConfigEntryNotReady)
+    assert translated.translation_key == "request_unauthorized"
 
 
 # -- lost responses --------------------------------------------------------------------------
@@ -205,11 +209,11 @@ async def test_lost_response_inside_grace_recovers(
 ) -> None:
     """Recovered silently: the answer to a rotation was lost; the same token, resent, works."""
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     old = config_entry.data["token"]["refresh_token"]
     emulator.inject(Fault.RESET_AFTER_ROTATE, where="token")
 
-    access = await manager.async_get_access_token()
+    access = await manager.refresher.async_get_access_token()
 
     assert access == config_entry.data["token"]["access_token"]
     assert config_entry.data["token"]["refresh_token"] != old
@@ -223,6 +227,40 @@ async def test_lost_response_inside_grace_recovers(
     assert reauth_flows(hass) == []
 
 
+async def test_lost_answers_are_resent_after_the_policy_delays(
+    hass: HomeAssistant,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """Recovered silently, and Ring is not hammered: lost answers are resent after a pause.
+
+    (Real time; only lower bounds are checked, which a slow machine cannot break.)
+    """
+    sent: list[float] = []
+
+    async def on_start(_s: Any, _ctx: Any, _params: Any) -> None:
+        sent.append(time.monotonic())
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_start)
+    age_token(hass, config_entry, LIFETIME + 10)
+    emulator.inject(Fault.RESET, count=2, where="token")
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        manager = await make_manager(
+            client=RingAuthClient(session, HW),
+            policy=RefreshPolicy(lost_response_retries=(0.2, 0.4)),
+        )
+
+        access = await manager.refresher.async_get_access_token()
+
+    assert access == config_entry.data["token"]["access_token"]
+    assert refreshes(emulator) == len(sent) == 3
+    assert sent[1] - sent[0] >= 0.2
+    assert sent[2] - sent[1] >= 0.4
+    assert manager.health.refresh_count == 1
+
+
 async def test_lost_response_without_grace_asks_for_login_once(
     hass: HomeAssistant,
     emulator: RingEmulator,
@@ -232,24 +270,22 @@ async def test_lost_response_without_grace_asks_for_login_once(
     """One reauth prompt, reason lost_response: Ring rotated, the answer was lost, grace is 0."""
     emulator.settings.grace = 0
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     emulator.inject(Fault.RESET_AFTER_ROTATE, where="token")
 
-    with pytest.raises(ConfigEntryAuthFailed):
-        await manager.async_get_access_token()
-    for _ in range(3):
-        with pytest.raises(ConfigEntryAuthFailed):
-            await manager.async_get_access_token()
+    for _ in range(4):
+        with pytest.raises(LoginLostError):
+            await manager.refresher.async_get_access_token()
     await hass.async_block_till_done()
 
     assert refreshes(emulator) == 2  # the lost one and one retry, then nothing
-    assert manager.health.login_lost is True
-    assert manager.health.login_lost_reason == "lost_response"
+    assert manager.health.login_lost_reason is LostReason.LOST_RESPONSE
     assert manager.health.last_failure_kind is FailureKind.LOGIN_LOST
     assert manager.health.next_refresh_attempt is None
     flows = reauth_flows(hass)
     assert len(flows) == 1
     assert flows[0]["context"]["entry_id"] == config_entry.entry_id
+    assert flows[0]["step_id"] == "reauth_lost_response"
 
 
 async def test_hang_once_is_retried_with_the_same_token(
@@ -260,10 +296,10 @@ async def test_hang_once_is_retried_with_the_same_token(
 ) -> None:
     """Recovered silently: a hung refresh is given up on and resent."""
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager(client_timeout=0.2)
+    manager = await make_manager(client_timeout=0.2, policy=AT_ONCE)
     emulator.inject(Fault.HANG, where="token")
 
-    await manager.async_get_access_token()
+    await manager.refresher.async_get_access_token()
 
     assert refreshes(emulator) == 2
     assert manager.health.refresh_count == 1
@@ -276,14 +312,19 @@ async def test_hangs_are_lost_responses_then_transient(
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
 ) -> None:
-    """Not ready, retried later, no reauth: Ring hangs on every try; a long outage costs one call a try."""
+    """Not ready, retried later, no reauth: Ring hangs on every try; a long outage costs one call a try.
+
+    (Real time: a frozen clock would stop the client's timeout. The user's "Refresh now"
+    may probe the backoff at any time here.)
+    """
     age_token(hass, config_entry, LIFETIME + 10)
     before = dict(config_entry.data["token"])
-    manager = await make_manager(client_timeout=0.2)
+    policy = RefreshPolicy(probe_spacing=0.0, lost_response_retries=(0.0, 0.0))
+    manager = await make_manager(client_timeout=0.2, policy=policy)
     emulator.inject(Fault.HANG, count=3, where="token")
 
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     await hass.async_block_till_done()
 
     assert refreshes(emulator) == 3  # first try and both quick retries
@@ -292,19 +333,16 @@ async def test_hangs_are_lost_responses_then_transient(
     assert manager.health.login_lost is False
     assert reauth_flows(hass) == []
 
-    # A long outage: the next try (after the backoff) sends once; no quick retries again.
-    manager._not_before = 0  # the backoff is over
+    # A long outage: the next try sends once; no quick retries again.
     emulator.inject(Fault.HANG, count=3, where="token")
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
-    await hass.async_block_till_done()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     assert refreshes(emulator) == 4
     assert manager.health.consecutive_failures == 2
     emulator.faults.clear()
 
     # Ring answers again: the same (never rotated) refresh token still works.
-    manager._not_before = 0
-    await manager.async_get_access_token()
+    await manager.async_force_refresh()
     assert refreshes(emulator) == 5
     assert config_entry.data["token"]["refresh_token"] != before["refresh_token"]
     assert reauth_flows(hass) == []
@@ -330,11 +368,11 @@ async def test_junk_and_resets_are_retried_then_transient(
     """Not ready, no reauth, stored login kept: Ring keeps answering junk or dropping the line."""
     age_token(hass, config_entry, LIFETIME + 10)
     before = dict(config_entry.data["token"])
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     emulator.inject(fault, count=3, where="token")
 
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError) as err:
+        await manager.async_force_refresh()
     await hass.async_block_till_done()
 
     assert refreshes(emulator) == 3
@@ -342,6 +380,9 @@ async def test_junk_and_resets_are_retried_then_transient(
     assert manager.health.last_failure_kind is kind
     assert manager.health.login_lost is False
     assert reauth_flows(hass) == []
+    translated = manager.ha_error(err.value, ConfigEntryNotReady)
+    assert translated.translation_key == f"refresh_{kind}"
+    assert 30 <= int(translated.translation_placeholders["seconds"]) <= 33
 
 
 @pytest.mark.parametrize(
@@ -356,10 +397,10 @@ async def test_one_bad_answer_is_retried(
 ) -> None:
     """Recovered silently: one junk answer or dropped line, then a good answer."""
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     emulator.inject(fault, where="token")
 
-    await manager.async_get_access_token()
+    await manager.refresher.async_get_access_token()
 
     assert refreshes(emulator) == 2
     assert manager.health.refresh_count == 1
@@ -374,41 +415,62 @@ async def test_server_errors_back_off_and_recover_in_background(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
 ) -> None:
     """Not ready for a while, then recovered silently in the background; no reauth."""
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     freezer.tick(LIFETIME + 10)
     before = dict(config_entry.data["token"])
     emulator.inject(Fault.SERVER_ERROR, count=3, where="token")
 
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     assert refreshes(emulator) == 1
     assert config_entry.data["token"] == before
     assert manager.health.last_failure_kind is FailureKind.SERVER_ERROR
 
-    # Right away again: the manager rate-limits itself.
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
-    with pytest.raises(ConfigEntryNotReady):
+    # Right away again: the manager rate-limits itself (callers get the expired token and
+    # Ring's answer decides; the user's button waits too).
+    assert await manager.refresher.async_get_access_token() == before["access_token"]
+    with pytest.raises(RefreshWaitingError):
         await manager.async_force_refresh()
     assert refreshes(emulator) == 1
 
     # Background retries after 30 s, 60 s, 120 s (plus jitter): two more 503s, then success.
     for attempt, backoff in enumerate(
-        (BACKOFF_FIRST, 2 * BACKOFF_FIRST, 4 * BACKOFF_FIRST)
+        (POLICY.first, 2 * POLICY.first, 4 * POLICY.first)
     ):
-        await tick(hass, freezer, backoff * (1 + BACKGROUND_JITTER) + 1)
+        await tick(hass, freezer, backoff * (1 + POLICY.jitter) + 1)
         assert refreshes(emulator) == attempt + 2
 
     assert config_entry.data["token"]["refresh_token"] != before["refresh_token"]
     assert manager.health.consecutive_failures == 0
     assert manager.health.total_failures == 3
     assert manager.health.refresh_count == 1
-    await manager.async_get_access_token()
+    await manager.refresher.async_get_access_token()
     assert refreshes(emulator) == 4
     assert reauth_flows(hass) == []
+
+
+async def test_a_503_retry_after_is_honoured(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """Not ready for as long as Ring's 503 asked (Retry-After), then recovered; no earlier call."""
+    manager = await make_manager(policy=AT_ONCE)
+    emulator.inject(Fault.SERVER_ERROR, where="token", retry_after=900)
+
+    with pytest.raises(RefreshWaitingError) as err:
+        await manager.async_force_refresh()
+
+    assert err.value.wait >= 900
+    await tick(hass, freezer, 890)
+    assert refreshes(emulator) == 1
+    await tick(hass, freezer, 15)
+    assert refreshes(emulator) == 2
+    assert manager.health.consecutive_failures == 0
 
 
 async def test_backoff_survives_a_new_setup(
@@ -417,32 +479,31 @@ async def test_backoff_survives_a_new_setup(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
 ) -> None:
     """An outage over a restart or set-up retries: Ring is not asked again before the wait ends.
 
     Home Assistant retries a failed set-up after 5 s, 10 s, 20 s...; each retry builds a new
     manager, which must keep the previous one's wait instead of calling Ring at once.
     """
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     freezer.tick(LIFETIME + 10)
     emulator.inject(Fault.SERVER_ERROR, count=1, where="token")
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     assert refreshes(emulator) == 1
     manager.async_shutdown()
 
     for _ in range(3):  # three set-up retries inside the 30 s wait
         await tick(hass, freezer, 5)
-        retry = await make_manager()
-        with pytest.raises(ConfigEntryNotReady):
-            await retry.async_get_access_token()
+        retry = await make_manager(policy=AT_ONCE)
+        with pytest.raises(RefreshWaitingError):
+            await retry.async_force_refresh()
         retry.async_shutdown()
     assert refreshes(emulator) == 1
 
-    await tick(hass, freezer, BACKOFF_FIRST * (1 + BACKGROUND_JITTER))
-    recovered = await make_manager()
-    await recovered.async_get_access_token()
+    await tick(hass, freezer, POLICY.first * (1 + POLICY.jitter))
+    recovered = await make_manager(policy=AT_ONCE)
+    await recovered.refresher.async_get_access_token()
     assert refreshes(emulator) == 2
     assert recovered.health.consecutive_failures == 0
     assert reauth_flows(hass) == []
@@ -459,22 +520,24 @@ async def test_no_connection_is_not_retried_as_a_lost_response(
     A request that never left cannot have rotated the token, so the quick same-token retries
     meant for lost answers would only triple the calls during a network loss.
     """
-    manager = await make_manager()
+    attempts: list[str] = []
+
+    async def on_start(
+        _s: Any, _ctx: Any, params: aiohttp.TraceRequestStartParams
+    ) -> None:
+        attempts.append(str(params.url))
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(on_start)
     age_token(hass, config_entry, LIFETIME + 10)
-    attempts = 0
-    refresh = manager.implementation.async_refresh_token
+    async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+        manager = await make_manager(client=RingAuthClient(session, HW), policy=AT_ONCE)
+        await emulator.stop()  # the port now refuses connections
 
-    async def counting_refresh(token: dict[str, Any]) -> dict[str, Any]:
-        nonlocal attempts
-        attempts += 1
-        return await refresh(token)
+        with pytest.raises(RefreshWaitingError):
+            await manager.async_force_refresh()
 
-    manager.implementation.async_refresh_token = counting_refresh  # type: ignore[method-assign]
-    await emulator.stop()  # the port now refuses connections
-
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
-    assert attempts == 1
+    assert len(attempts) == 1
     assert manager.health.last_failure_kind is FailureKind.CONNECTION
     assert reauth_flows(hass) == []
 
@@ -485,15 +548,14 @@ async def test_rate_limit_is_respected(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
 ) -> None:
-    """Not ready for ten minutes as Ring asked, then recovered silently; no reauth."""
-    manager = await make_manager()
+    """Not ready for ten minutes as Ring asked, then recovered silently; no reauth, no probe."""
+    manager = await make_manager(policy=AT_ONCE)
     freezer.tick(LIFETIME + 10)
     emulator.inject(Fault.RATE_LIMIT, where="token", retry_after=600)
 
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     assert manager.health.last_failure_kind is FailureKind.RATE_LIMITED
     assert manager.health.next_refresh_attempt is not None
     assert manager.health.next_refresh_attempt >= dt_util.utcnow() + timedelta(
@@ -501,14 +563,91 @@ async def test_rate_limit_is_respected(
     )
 
     await tick(hass, freezer, 590)
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):  # even the user waits for Ring's time
+        await manager.async_force_refresh()
     assert refreshes(emulator) == 1
 
     await tick(hass, freezer, 15)
     assert refreshes(emulator) == 2
     assert manager.health.consecutive_failures == 0
     assert reauth_flows(hass) == []
+
+
+async def test_a_firewall_block_waits_long_and_lifts_by_itself(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """No reauth, the login kept: Ring's edge answers 406 for hours; tries are an hour apart."""
+    manager = await make_manager(policy=AT_ONCE)
+    freezer.tick(LIFETIME + 10)
+    api = api_of(hass, manager)
+    emulator.inject(Fault.SERVER_ERROR, count=3, where="token", status=406)
+
+    with pytest.raises(RefreshWaitingError) as err:
+        await manager.async_force_refresh()
+    assert err.value.kind is FailureKind.BLOCKED
+    assert POLICY.blocked_first <= err.value.wait <= POLICY.blocked_first * 1.1
+    assert manager.ha_error(err.value, ConfigEntryNotReady).translation_key == (
+        "refresh_blocked"
+    )
+
+    # Demand does not probe a block: calls fail on Ring's answer, no token call is added.
+    for _ in range(5):
+        await tick(hass, freezer, 600)
+        with pytest.raises(RingError):
+            await api.async_get_devices()
+    assert refreshes(emulator) == 1
+
+    await tick(hass, freezer, 1.2 * POLICY.blocked_first)  # the hourly try: blocked
+    assert refreshes(emulator) == 2
+    await tick(hass, freezer, 2.2 * POLICY.blocked_first)  # two hours later: blocked
+    assert refreshes(emulator) == 3
+    await tick(hass, freezer, 4.4 * POLICY.blocked_first)  # the block lifted
+
+    assert refreshes(emulator) == 4
+    assert manager.health.consecutive_failures == 0
+    assert (await api.async_get_devices())["doorbots"]
+    await hass.async_block_till_done()
+    assert reauth_flows(hass) == []
+
+
+async def test_ring_back_serves_the_next_call_at_once(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """A call after an outage works as soon as Ring answers, not when the backoff timer fires.
+
+    During the outage calls cost no extra token requests (no answer proves nothing); the first
+    401 from Ring proves it is back and lets one refresh through the wait.
+    """
+    manager = await make_manager(policy=AT_ONCE)
+    api = api_of(hass, manager)
+    for _ in range(4):  # an outage of several tries: the wait grows to minutes
+        emulator.inject(Fault.SERVER_ERROR, where="any")
+        freezer.tick(LIFETIME if refreshes(emulator) == 0 else 300)
+        with pytest.raises(RefreshWaitingError):
+            await manager.async_force_refresh()
+    assert refreshes(emulator) == 4
+    assert manager.health.next_refresh_attempt is not None
+    assert manager.health.next_refresh_attempt > dt_util.utcnow() + timedelta(minutes=3)
+
+    emulator.inject(Fault.SERVER_ERROR, count=5, where="api")  # still down: no probe
+    for _ in range(5):
+        with pytest.raises(RingError):
+            await api.async_get_devices()
+    assert refreshes(emulator) == 4
+
+    freezer.tick(POLICY.probe_spacing)  # Ring is back
+    assert (await api.async_get_devices())["doorbots"]
+
+    assert refreshes(emulator) == 5
+    assert manager.health.consecutive_failures == 0
 
 
 async def test_failed_early_refresh_keeps_serving_the_unexpired_token(
@@ -519,13 +658,13 @@ async def test_failed_early_refresh_keeps_serving_the_unexpired_token(
     make_manager: ManagerFactory,
 ) -> None:
     """Nothing visible: an outage inside the margin does not stop API calls while the token lasts."""
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     old_access = config_entry.data["token"]["access_token"]
     freezer.tick(LIFETIME - MARGIN + 10)
     emulator.inject(Fault.SERVER_ERROR, where="token")
 
-    assert await manager.async_get_access_token() == old_access
-    assert await manager.async_get_access_token() == old_access
+    assert await manager.refresher.async_get_access_token() == old_access
+    assert await manager.refresher.async_get_access_token() == old_access
     assert refreshes(emulator) == 1
     assert manager.health.consecutive_failures == 1
 
@@ -538,11 +677,11 @@ async def test_unexpected_status_is_transient(
 ) -> None:
     """Not ready, no reauth: an odd status from Ring is not a lost login."""
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager()
-    emulator.inject(Fault.SERVER_ERROR, where="token", status=404)
+    manager = await make_manager(policy=AT_ONCE)
+    emulator.inject(Fault.SERVER_ERROR, where="token", status=409)
 
-    with pytest.raises(ConfigEntryNotReady):
-        await manager.async_get_access_token()
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
     await hass.async_block_till_done()
 
     assert manager.health.last_failure_kind is FailureKind.UNEXPECTED
@@ -561,17 +700,17 @@ async def test_absurd_expires_in_is_clamped(
 ) -> None:
     """Recovered silently: a rotated token with a nonsense lifetime is kept, clamped."""
     age_token(hass, config_entry, LIFETIME + 10)
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     emulator.inject(Fault.ABSURD_EXPIRES_IN, where="token", expires_in=sent)
 
-    await manager.async_get_access_token()
+    await manager.refresher.async_get_access_token()
 
     token = config_entry.data["token"]
     assert token["expires_in"] == stored
     assert token["expires_at"] == pytest.approx(time.time() + stored, abs=5)
     assert manager.health.refresh_count == 1
     # A short-lived token is not refreshed again on every use (margin <= half its life).
-    await manager.async_get_access_token()
+    await manager.refresher.async_get_access_token()
     assert refreshes(emulator) == 1
     # The stored token is the live one: the next refresh with it works.
     await manager.async_force_refresh()
@@ -592,29 +731,28 @@ async def test_revoked_login_asks_once_and_stops_calling(
     manager = await make_manager()
     emulator.revoke(EMAIL)
 
-    with pytest.raises(ConfigEntryAuthFailed):
-        await manager.async_get_access_token()
-    for _ in range(3):
-        with pytest.raises(ConfigEntryAuthFailed):
-            await manager.async_get_access_token()
-    with pytest.raises(ConfigEntryAuthFailed):
+    for _ in range(4):
+        with pytest.raises(LoginLostError) as err:
+            await manager.refresher.async_get_access_token()
+    with pytest.raises(LoginLostError):
         await manager.async_force_refresh()
     await hass.async_block_till_done()
 
     assert refreshes(emulator) == 1
-    assert manager.health.login_lost is True
-    assert manager.health.login_lost_reason == "rejected"
+    assert manager.health.login_lost_reason is LostReason.REJECTED
     assert manager.health.last_failure_kind is FailureKind.LOGIN_LOST
     assert len(reauth_flows(hass)) == 1
+    translated = manager.ha_error(err.value, ConfigEntryNotReady)
+    assert isinstance(translated, ConfigEntryAuthFailed)
+    assert translated.translation_key == "login_lost_rejected"
 
     # After a restart the lost login is remembered: no token call, no background timer.
     manager.async_shutdown()
     again = await make_manager()
-    assert again.health.login_lost is True
-    assert again.health.login_lost_reason == "rejected"
+    assert again.health.login_lost_reason is LostReason.REJECTED
     assert again.health.next_refresh_attempt is None
-    with pytest.raises(ConfigEntryAuthFailed):
-        await again.async_get_access_token()
+    with pytest.raises(LoginLostError):
+        await again.refresher.async_get_access_token()
     assert refreshes(emulator) == 1
 
 
@@ -624,7 +762,6 @@ async def test_expired_refresh_token_asks_for_login(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
 ) -> None:
     """One reauth prompt, reason expired: Home Assistant was off for 31 days."""
     manager = await make_manager()
@@ -632,13 +769,13 @@ async def test_expired_refresh_token_asks_for_login(
     freezer.tick(timedelta(days=31))
     manager = await make_manager()
 
-    with pytest.raises(ConfigEntryAuthFailed):
-        await manager.async_get_access_token()
+    with pytest.raises(LoginLostError):
+        await manager.refresher.async_get_access_token()
     await hass.async_block_till_done()
 
-    assert manager.health.login_lost_reason == "expired"
+    assert manager.health.login_lost_reason is LostReason.EXPIRED
     assert refreshes(emulator) == 1
-    assert len(reauth_flows(hass)) == 1
+    assert [flow["step_id"] for flow in reauth_flows(hass)] == ["reauth_expired"]
 
 
 async def test_refused_partner_secret_asks_for_login(
@@ -648,32 +785,20 @@ async def test_refused_partner_secret_asks_for_login(
     make_manager: ManagerFactory,
 ) -> None:
     """One reauth prompt, reason invalid_client: the partner secret Ring knows changed."""
-
     issued = emulator.issue_tokens(EMAIL, client_id="partner-id")  # a 4-hour token
     partner = stored_token(issued, time.time() - issued["expires_in"] - 10)
     hass.config_entries.async_update_entry(
         config_entry, data={**config_entry.data, "token": partner}
     )
-    implementation = RingPartnerImplementation(
-        hass, DOMAIN, ClientCredential("partner-id", "old-secret", "Partner app")
-    )
-    manager = await make_manager(implementation=implementation)
+    manager = await make_manager(partner=PartnerCredentials("partner-id", "old-secret"))
 
-    with pytest.raises(ConfigEntryAuthFailed):
-        await manager.async_get_access_token()
+    with pytest.raises(LoginLostError):
+        await manager.refresher.async_get_access_token()
     await hass.async_block_till_done()
 
-    assert manager.health.login_lost_reason == "invalid_client"
+    assert manager.health.login_lost_reason is LostReason.INVALID_CLIENT
     assert manager.health.last_failure_kind is FailureKind.INVALID_CLIENT
     assert len(reauth_flows(hass)) == 1
-
-
-def test_failure_classification() -> None:
-    """Every client error maps to the kind the sensors and repairs show."""
-    assert classify(RingInvalidGrantError()) is FailureKind.LOGIN_LOST
-    assert classify(RingInvalidClientError()) is FailureKind.INVALID_CLIENT
-    assert classify(RingServerError(503)) is FailureKind.SERVER_ERROR
-    assert classify(RingApiError(418)) is FailureKind.UNEXPECTED
 
 
 # -- clocks, crashes, background refresh ---------------------------------------------------------
@@ -685,13 +810,12 @@ async def test_clock_skew_causes_no_401_storm(
     freezer: FrozenDateTimeFactory,
     emulator: RingEmulator,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
     skew: int,
 ) -> None:
     """Nothing visible: Ring's clock is off by minutes; tokens are timed from when they arrive."""
     emulator.clock.advance(skew)
-    manager = await make_manager()
-    api = RingApi(async_get_clientsession(hass), manager, HW)
+    manager = await make_manager(policy=AT_ONCE)
+    api = api_of(hass, manager)
     await manager.async_force_refresh()  # a token issued under Ring's skewed clock
 
     for _ in range(18):  # three hours of calls every ten minutes
@@ -721,9 +845,7 @@ async def test_crash_before_entry_save_recovers_newest_token(
         config_entry, data={**config_entry.data, "token": old}
     )
     client = RingAuthClient(async_get_clientsession(hass), HW)
-    with pytest.raises(
-        RingInvalidGrantError
-    ):  # the old token alone would be a lost login
+    with pytest.raises(RingInvalidGrantError):  # the old token alone: a lost login
         await client.async_refresh(old["refresh_token"])
 
     restarted = await make_manager()
@@ -750,9 +872,7 @@ async def test_new_login_wins_over_the_journal_even_after_a_crash(
 
     # What the reauth flow does first; then HA dies before it saves the entry.
     fresh = stored_token(emulator.issue_tokens(EMAIL))
-    stamped = await TokenJournal(hass, config_entry.entry_id).async_record_login(
-        fresh, refreshed
-    )
+    stamped = await async_store_login(hass, config_entry, fresh)
     assert stamped["generation"] == refreshed["generation"] + 1
 
     restarted = await make_manager()
@@ -765,77 +885,51 @@ async def test_new_login_wins_over_the_journal_even_after_a_crash(
     assert restarted.health.login_lost is False
 
 
+@pytest.mark.parametrize(("grace", "lost"), [(60, False), (0, True)])
 async def test_crash_during_the_exchange_is_finished_at_setup(
     hass: HomeAssistant,
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
     hass_storage: dict[str, Any],
+    grace: int,
+    lost: bool,
 ) -> None:
-    """Recovered silently: HA was killed while Ring rotated the token; set-up finishes it.
+    """Recovered silently inside Ring's grace (else one prompt): HA was killed while Ring rotated.
 
     The answer died with the process, so only the old refresh token is on disk, and Ring
     accepts it for a short grace window only: set-up must resend it at once, not wait until
     the access token runs out (by then the window is long closed).
     """
+    emulator.settings.grace = grace
     manager = await make_manager()
     await manager.async_force_refresh()
+    manager.async_shutdown()
     before = dict(config_entry.data["token"])
-
-    # The refresh starts (journal marks it in flight), Ring rotates, the process dies.
-    started = asyncio.Event()
-
-    async def die_mid_exchange(token: dict[str, Any]) -> dict[str, Any]:
-        client = RingAuthClient(async_get_clientsession(hass), HW)
-        await client.async_refresh(token["refresh_token"])  # Ring rotates; answer lost
-        started.set()
-        await asyncio.Event().wait()  # killed here
-        raise AssertionError
-
-    manager.implementation.async_refresh_token = die_mid_exchange  # type: ignore[method-assign]
-    task = hass.async_create_task(manager.async_force_refresh())
-    await started.wait()
-    assert journal(hass_storage, config_entry)["in_flight"] is True
-    task.cancel()
-    manager.async_shutdown()
-    assert refreshes(emulator) == 2
-
-    restarted = await make_manager()
-
-    assert refreshes(emulator) == 3  # the same refresh token, resent inside the grace
-    assert emulator.counters.refresh_reuse == 1
-    token = config_entry.data["token"]
-    assert token["refresh_token"] != before["refresh_token"]
-    assert token["generation"] == before["generation"] + 1
-    assert journal(hass_storage, config_entry)["in_flight"] is False
-    assert restarted.health.login_lost is False
-    assert reauth_flows(hass) == []
-
-
-async def test_crash_during_the_exchange_without_grace_asks_once(
-    hass: HomeAssistant,
-    emulator: RingEmulator,
-    config_entry: MockConfigEntry,
-    make_manager: ManagerFactory,
-) -> None:
-    """One reauth prompt, reason lost_response: strictly single-use tokens cannot be resent."""
-    emulator.settings.grace = 0
-    manager = await make_manager()
-    journal_store = TokenJournal(hass, config_entry.entry_id)
-    # The journal as a killed process leaves it: exchange in flight, Ring already rotated.
-    await journal_store.async_write(
-        dict(config_entry.data["token"]), manager.health.as_dict(), in_flight=True
+    # What a killed process leaves: the journal marks the exchange in flight...
+    await TokenJournal(hass, config_entry.entry_id).async_write(
+        before, manager.health, in_flight=True
     )
-    manager.async_shutdown()
+    # ...and Ring rotated the token; the answer died with the process.
     client = RingAuthClient(async_get_clientsession(hass), HW)
-    await client.async_refresh(config_entry.data["token"]["refresh_token"])
+    await client.async_refresh(before["refresh_token"])
+    assert refreshes(emulator) == 2
 
     restarted = await make_manager()
     await hass.async_block_till_done()
 
-    assert restarted.health.login_lost is True
-    assert restarted.health.login_lost_reason == "lost_response"
-    assert len(reauth_flows(hass)) == 1
+    assert refreshes(emulator) == 3  # the same refresh token, resent at once
+    assert emulator.counters.refresh_reuse == 1
+    assert journal(hass_storage, config_entry)["in_flight"] is False
+    if lost:
+        assert restarted.health.login_lost_reason is LostReason.LOST_RESPONSE
+        assert len(reauth_flows(hass)) == 1
+        return
+    token = config_entry.data["token"]
+    assert token["refresh_token"] != before["refresh_token"]
+    assert token["generation"] == before["generation"] + 1
+    assert restarted.health.login_lost is False
+    assert reauth_flows(hass) == []
 
 
 async def test_repeated_crashes_before_entry_saves_keep_the_login(
@@ -872,24 +966,23 @@ async def test_background_refresh_about_daily(
     freezer: FrozenDateTimeFactory,
     emulator: RingEmulator,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Nothing visible: the refresh token is renewed about every 24 h so it never reaches 30 days."""
-    monkeypatch.setattr(token_manager, "JITTER", random.Random(7))  # noqa: S311
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
     times: list[float] = []
-    manager.async_add_listener(lambda: times.append(time.time()))
+    async_dispatcher_connect(hass, manager.signal, lambda: times.append(time.time()))
     start = time.time()
 
     for _ in range(80):  # 80 hours, one hour at a time
         await tick(hass, freezer, 3600)
 
-    assert refreshes(emulator) == 3
-    assert manager.health.refresh_count == 3
+    assert 3 <= refreshes(emulator) <= 4
+    assert manager.health.refresh_count == refreshes(emulator)
     gaps = [b - a for a, b in zip([start, *times], times, strict=False)]
-    low, high = 24 * 3600 * (1 - BACKGROUND_JITTER), 24 * 3600 * (1 + BACKGROUND_JITTER)
-    assert all(low - 3600 <= gap <= high + 3600 for gap in gaps), gaps
+    day, jitter = 24 * 3600, POLICY.background_jitter
+    assert all(
+        day * (1 - jitter) - 3600 <= gap <= day * (1 + jitter) + 3600 for gap in gaps
+    )
 
 
 async def test_overdue_background_refresh_waits_for_startup(
@@ -898,11 +991,10 @@ async def test_overdue_background_refresh_waits_for_startup(
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    no_retry_sleep: None,
 ) -> None:
     """Nothing visible: a refresh missed while HA was off runs within minutes of start."""
     age_token(hass, config_entry, 30 * 3600)  # past 24 h even with +10 % jitter
-    manager = await make_manager()
+    manager = await make_manager(policy=AT_ONCE)
 
     due = manager.health.next_refresh_attempt
     assert due is not None
@@ -928,7 +1020,7 @@ async def test_hardware_id_stays_the_same_across_setups(
     assert emulator.counters.authorized_devices == {EMAIL: [HW]}
 
 
-async def test_reauth_clears_the_lost_login_for_good(
+async def test_a_new_login_clears_the_lost_login_for_good(
     hass: HomeAssistant,
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
@@ -938,62 +1030,46 @@ async def test_reauth_clears_the_lost_login_for_good(
     age_token(hass, config_entry, LIFETIME + 10)
     manager = await make_manager()
     emulator.revoke(EMAIL)
-    with pytest.raises(ConfigEntryAuthFailed):
-        await manager.async_get_access_token()
+    with pytest.raises(LoginLostError):
+        await manager.refresher.async_get_access_token()
     manager.async_shutdown()
 
-    # What the reauth flow does: journal first, then the entry.
-    old = config_entry.data["token"]
+    # What the reauth flow does: the manager's store first, then the entry.
     fresh = stored_token(emulator.issue_tokens(EMAIL), time.time() - LIFETIME - 10)
-    await TokenJournal(hass, config_entry.entry_id).async_record_login(fresh, old)
     hass.config_entries.async_update_entry(
-        config_entry, data={**config_entry.data, "token": fresh}
+        config_entry,
+        data={
+            **config_entry.data,
+            "token": await async_store_login(hass, config_entry, fresh),
+        },
     )
 
     restarted = await make_manager()
     assert restarted.health.login_lost is False
     assert restarted.health.next_refresh_attempt is not None
     assert config_entry.data["token"]["refresh_token"] == fresh["refresh_token"]
-    await restarted.async_get_access_token()
+    await restarted.refresher.async_get_access_token()
     assert refreshes(emulator) == 2
     assert restarted.health.refresh_count == 1
-
-
-async def test_removed_entry_leaves_no_journal(
-    hass: HomeAssistant,
-    config_entry: MockConfigEntry,
-    make_manager: ManagerFactory,
-    hass_storage: dict[str, Any],
-) -> None:
-    """Removing the account deletes its private token journal."""
-    await make_manager()
-    key = f"{DOMAIN}.{config_entry.entry_id}"
-    assert key in hass_storage
-    journal_store = TokenJournal(hass, config_entry.entry_id)
-
-    assert journal_store.newer_token(None, config_entry.data["token"]) is None
-    assert journal_store.newer_token({}, config_entry.data["token"]) is None
-    await journal_store.async_remove()
-    assert key not in hass_storage
 
 
 # -- health and lifecycle ------------------------------------------------------------------------
 
 
-async def test_health_figures_and_listeners(
+async def test_health_figures_and_signal(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     emulator: RingEmulator,
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
-    hass_storage: dict[str, Any],
 ) -> None:
     """The token sensors show refreshes, failures and times, and update when they change."""
-    manager = await make_manager()
-    calls: list[TokenHealth] = []
-    unsub = manager.async_add_listener(lambda: calls.append(manager.health))
+    manager = await make_manager(policy=AT_ONCE)
+    calls: list[None] = []
+    unsub = async_dispatcher_connect(hass, manager.signal, lambda: calls.append(None))
     health = manager.health
     assert health.refresh_count == 0
+    assert health.last_refresh == health.refresh_token_issued_at  # the login itself
     assert health.access_token_expires_at == dt_util.utc_from_timestamp(
         config_entry.data["token"]["expires_at"]
     )
@@ -1012,7 +1088,7 @@ async def test_health_figures_and_listeners(
 
     freezer.tick(60)
     emulator.inject(Fault.SERVER_ERROR, where="token")
-    with pytest.raises(ConfigEntryNotReady):
+    with pytest.raises(RefreshWaitingError):
         await manager.async_force_refresh()
     assert len(calls) == 2
     assert health.consecutive_failures == 1
@@ -1023,36 +1099,19 @@ async def test_health_figures_and_listeners(
     assert health.next_refresh_attempt > dt_util.utcnow()
 
     unsub()
-    await tick(hass, freezer, BACKOFF_FIRST * (1 + BACKGROUND_JITTER) + 1)
+    await tick(hass, freezer, POLICY.first * (1 + POLICY.jitter) + 1)
     assert len(calls) == 2
     assert health.refresh_count == 2
     assert health.consecutive_failures == 0
     assert health.total_failures == 1
 
-    # The figures survive a restart (restored from the journal).
-    stored = journal(hass_storage, config_entry)["health"]
-    assert stored["refresh_count"] == 2
+    # The figures survive a restart (restored from the journal, one schema).
     manager.async_shutdown()
     restarted = await make_manager()
-    assert restarted.health.refresh_count == 2
-    assert restarted.health.total_failures == 1
-    assert restarted.health.last_failure_kind is FailureKind.SERVER_ERROR
-    assert restarted.health.last_refresh == health.last_refresh
-
-
-def test_health_round_trip_drops_bad_fields() -> None:
-    """Figures saved by as_dict come back; junk in storage is ignored."""
-    health = TokenHealth(
-        last_refresh=dt_util.utcnow(),
-        refresh_count=4,
-        total_failures=2,
-        last_failure_kind=FailureKind.TIMEOUT,
-    )
-    assert TokenHealth.from_dict(health.as_dict()).as_dict() == health.as_dict()
-    junk = TokenHealth.from_dict(
-        {"refresh_count": "many", "last_failure_kind": "gremlins", "last_refresh": 5}
-    )
-    assert junk == TokenHealth()
+    assert restarted.health.as_dict() == {
+        **health.as_dict(),
+        "next_refresh_attempt": restarted.health.as_dict()["next_refresh_attempt"],
+    }
 
 
 async def test_shutdown_stops_background_refresh(
@@ -1062,21 +1121,17 @@ async def test_shutdown_stops_background_refresh(
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
 ) -> None:
-    """Nothing runs after the entry is unloaded: no refresh, no listener calls."""
-    manager = await make_manager()
-    calls: list[None] = []
-    manager.async_add_listener(lambda: calls.append(None))
+    """Nothing runs after the entry is unloaded: no refresh, and a late failure plans nothing."""
+    manager = await make_manager(policy=AT_ONCE)
     assert manager.health.next_refresh_attempt is not None
 
     manager.async_shutdown()
     await tick(hass, freezer, 3 * 86400)
 
     assert refreshes(emulator) == 0
-    assert calls == []
     # A refresh after shutdown (a straggling caller) schedules nothing.
     emulator.inject(Fault.SERVER_ERROR, where="token")
-    freezer.tick(0)
-    with pytest.raises(ConfigEntryNotReady):
+    with pytest.raises(RefreshWaitingError):
         await manager.async_force_refresh()
     await tick(hass, freezer, 3600)
     assert refreshes(emulator) == 1

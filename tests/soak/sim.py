@@ -44,8 +44,7 @@ from ring_doorbell import AuthenticationError, Requires2FAError, Ring
 from ring_doorbell.auth import Auth
 
 from custom_components.ring_auth.const import DOMAIN
-from custom_components.ring_auth.journal import TokenJournal
-from custom_components.ring_auth.sensor import login_usable
+from custom_components.ring_auth.token_manager import async_store_login
 from ring_emulator import Account, EmulatorSettings, Fault, RingEmulator
 
 from .schedule import DAY, HOUR, Event, Schedule
@@ -530,7 +529,7 @@ class RingAuthColumn(Column):
         """Return whether the login is usable (what the token sensors show)."""
         if self.entry.state is not ConfigEntryState.LOADED:
             return False
-        return login_usable(self.entry.runtime_data.manager)
+        return self.entry.runtime_data.manager.login_usable
 
     def _observe(self, before: float, after: float) -> None:
         """Track availability across a jump of the clock; notice new reauth flows."""
@@ -619,9 +618,10 @@ class RingAuthColumn(Column):
         manager = self.hass.config_entries.flow
         if self.partner:
             # Account linking is a browser step; its result is a fresh partner token.
-            token = stored(self.ring.emu.issue_tokens(EMAIL, PARTNER_ID))
-            await TokenJournal(self.hass, self.entry.entry_id).async_record_login(
-                token, self.entry.data.get("token")
+            token = await async_store_login(
+                self.hass,
+                self.entry,
+                stored(self.ring.emu.issue_tokens(EMAIL, PARTNER_ID)),
             )
             manager.async_abort(flow_id)
             self.hass.config_entries.async_update_entry(
