@@ -182,6 +182,38 @@ async def test_empty_code_sends_a_new_one(
     assert isinstance(await web.async_submit_code(code), Token)
 
 
+async def test_new_code_after_ring_forgot_the_attempt(
+    web: RingWebSignIn, emulator: RingEmulator
+) -> None:
+    """After a long wait Ring's sign-in session is gone: a new code opens a new one."""
+    await web.async_start(EMAIL, PASSWORD)
+    code = emulator.last_code(EMAIL)
+    assert code is not None
+    emulator.clock.advance(901)  # the emulator's sign-in sessions live 15 minutes
+    with pytest.raises(RingInvalidCodeError):
+        await web.async_submit_code(code)
+    challenge = await web.async_submit_code("")
+    assert isinstance(challenge, TwoFactorRequired)
+    assert emulator.counters.web_signin["authorize"] == 2
+    assert emulator.counters.codes_sent == {EMAIL: 2}
+    new_code = emulator.last_code(EMAIL)
+    assert new_code is not None
+    assert isinstance(await web.async_submit_code(new_code), Token)
+
+
+async def test_password_changed_while_waiting_for_the_code(
+    web: RingWebSignIn, emulator: RingEmulator
+) -> None:
+    """Asking for a new code with a password Ring no longer takes ends the attempt."""
+    await web.async_start(EMAIL, PASSWORD)
+    emulator.revoke(EMAIL, new_password="changed meanwhile")
+    with pytest.raises(RingInvalidCredentialsError) as err:
+        await web.async_submit_code("")
+    assert web.step is SignInStep.IDLE
+    assert emulator.counters.web_signin["signin"] == 3
+    assert_no_secrets(err.value, PASSWORD, "changed meanwhile")
+
+
 async def test_too_many_codes(web: RingWebSignIn, emulator: RingEmulator) -> None:
     """Past Ring's send limit the user is told to wait; the code step stays."""
     emulator.settings.code_limit = 1

@@ -131,8 +131,7 @@ class RingWebSignIn:
     ) -> Token | TwoFactorRequired:
         """Sign in afresh: a token, or the 2FA challenge (then ``async_submit_code``)."""
         self.discard()
-        pages = WebPages(self._session, self._base, self._headers, self._timeout)
-        flow = self._flow = _Flow(username, password, pages)
+        flow = self._new_flow(username, password)
         try:
             await self._open(flow)
             challenge = await self._sign_in(flow)
@@ -157,7 +156,7 @@ class RingWebSignIn:
             if flow.verified:
                 return await self._finish(flow, flow.pages.url(WEB_AUTHORIZE_PATH))
             if not code.strip():
-                challenge = await self._sign_in(flow)
+                flow, challenge = await self._resend(flow)
                 if challenge is not None:
                     return challenge
                 return await self._finish(flow, flow.pages.url(WEB_AUTHORIZE_PATH))
@@ -180,6 +179,27 @@ class RingWebSignIn:
             self._flow.pages.cookies.clear()
             self._flow = None
         self._step = SignInStep.IDLE
+
+    def _new_flow(self, username: str, password: str) -> _Flow:
+        """Begin an attempt: new cookies, PKCE verifier and state."""
+        pages = WebPages(self._session, self._base, self._headers, self._timeout)
+        self._flow = _Flow(username, password, pages)
+        return self._flow
+
+    async def _resend(self, flow: _Flow) -> tuple[_Flow, TwoFactorRequired | None]:
+        """Post the credentials again, which sends a new code when Ring allows.
+
+        A sign-in session Ring has forgotten (a long wait on the code step) refuses the post;
+        then a new attempt opens with the same credentials. A changed password fails there.
+        """
+        try:
+            return flow, await self._sign_in(flow)
+        except RingInvalidCredentialsError, RingMalformedResponseError:
+            _LOGGER.debug("Web sign-in: Ring forgot the attempt; opening a new one")
+        flow.pages.cookies.clear()
+        fresh = self._new_flow(flow.username, flow.password)
+        await self._open(fresh)
+        return fresh, await self._sign_in(fresh)
 
     async def _open(self, flow: _Flow) -> None:
         """Ask for the app's authorization; keep the sign-in page's CSRF token."""
