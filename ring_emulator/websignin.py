@@ -71,6 +71,7 @@ class Session:
     created_at: float
     account: str | None = None
     verified: bool = False
+    wrong_codes: int = 0
 
 
 class WebSignIn:
@@ -229,8 +230,14 @@ class WebSignIn:
         account = self._account(session)
         if account is None:
             return error(400, NO_SESSION).to_response()
+        if session.wrong_codes >= self.settings.code_limit:
+            # Assumed: Ring stops taking codes in a session after as many wrong ones as it
+            # sends codes in its window; a new sign-in starts afresh.
+            retry = {"Retry-After": str(int(self.settings.code_limit_window))}
+            return error(429, TOO_MANY_CODES, **retry).to_response()
         code = form.get("2fa_code", "").strip()
         if not code or not self.twofactor.verify(account, code):
+            session.wrong_codes += 1
             return error(400, BAD_CODE).to_response()
         session.verified = True
         body = {"redirect_url": AUTHORIZE_PATH, "status": "auth-completed"}

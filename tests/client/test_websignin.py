@@ -1,5 +1,7 @@
 """The web sign-in (OAuth2 code + PKCE behind Ring's CSRF page) against the emulator."""
 
+import logging
+
 import aiohttp
 import pytest
 
@@ -226,6 +228,19 @@ async def test_too_many_codes(web: RingWebSignIn, emulator: RingEmulator) -> Non
     assert_no_secrets(err.value, PASSWORD)
 
 
+async def test_too_many_wrong_codes(web: RingWebSignIn, emulator: RingEmulator) -> None:
+    """Ring refusing further codes is "too many codes" with its wait, not "wrong code"."""
+    emulator.settings.code_limit = 2
+    await web.async_start(EMAIL, PASSWORD)
+    for _ in range(2):
+        with pytest.raises(RingInvalidCodeError):
+            await web.async_submit_code(wrong_code(emulator))
+    with pytest.raises(RingTooManyCodesError) as err:
+        await web.async_submit_code(str(emulator.last_code(EMAIL)))
+    assert err.value.retry_after == 600
+    assert web.step is SignInStep.CODE
+
+
 async def test_blocked_web_flow(web: RingWebSignIn, emulator: RingEmulator) -> None:
     """Ring's edge refusing the pages is the blocked kind, never bad credentials."""
     emulator.settings.block_web_signin = True
@@ -358,6 +373,21 @@ async def test_passing_failure_after_the_code_step_can_be_retried(
     assert isinstance(token, Token)
 
 
+async def test_code_expires_while_the_exchange_is_retried(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """A retry of the exchange more than a minute later (emulator clock) ends the attempt."""
+    web = RingWebSignIn(session, HARDWARE_ID, timeout=0.3)
+    await web.async_start(EMAIL, PASSWORD)
+    emulator.inject(Fault.HANG, where="token")
+    with pytest.raises(RingTimeoutError):
+        await web.async_submit_code(str(emulator.last_code(EMAIL)))
+    emulator.clock.advance(61)
+    with pytest.raises(RingInvalidGrantError, match="code exchange"):
+        await web.async_submit_code("")
+    assert web.step is SignInStep.IDLE
+
+
 async def test_exchange_timeout_keeps_the_code_for_a_retry(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
@@ -385,6 +415,43 @@ async def test_no_connection(
         await web.async_start(EMAIL, PASSWORD)
     assert isinstance(err.value, RingTransientError)
     assert_no_secrets(err.value, PASSWORD)
+
+
+async def test_no_secret_in_debug_logs_or_errors(
+    web: RingWebSignIn, emulator: RingEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Password, codes, CSRF token, session cookie, authorization code and tokens stay out."""
+    errors: list[BaseException] = []
+    with caplog.at_level(logging.DEBUG):
+        await web.async_start(EMAIL, PASSWORD)
+        ((cookie, session),) = emulator.websignin.sessions.items()
+        wrong = wrong_code(emulator)
+        with pytest.raises(RingInvalidCodeError) as err:
+            await web.async_submit_code(wrong)
+        errors.append(err.value)
+        emulator.websignin.tampers.add("wrong_state")  # type: ignore[arg-type]
+        code = str(emulator.last_code(EMAIL))
+        with pytest.raises(RingMalformedResponseError) as bad:
+            await web.async_submit_code(code)
+        errors.append(bad.value)
+        emulator.websignin.tampers.clear()
+        token = await sign_in(web, emulator)
+    secrets = [
+        PASSWORD,
+        wrong,
+        code,
+        cookie,
+        session.csrf,
+        session.query["state"],
+        str(emulator.websignin.codes.last),
+        token.access_token,
+        token.refresh_token,
+    ]
+    assert "/oauth/v2/2fa/verify -> HTTP 400" in caplog.text
+    for secret in secrets:
+        assert secret not in caplog.text
+    for error in errors:
+        assert_no_secrets(error, *secrets)
 
 
 async def test_csrf_refusal_is_malformed_not_blocked(

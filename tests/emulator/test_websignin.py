@@ -210,6 +210,33 @@ async def test_too_many_codes(browser: Browser, emulator: RingEmulator) -> None:
     assert body["error_description"] == "too many requests from dependency service"
 
 
+async def test_too_many_wrong_codes_in_one_session(
+    browser: Browser, emulator: RingEmulator
+) -> None:
+    """After code_limit wrong codes the session takes none (429 too many); a new one does."""
+    emulator.settings.code_limit = 3
+    await browser.open()
+    await browser.sign_in(SMS)
+    code = emulator.last_code(SMS)
+    assert code is not None
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(3):
+        assert (await browser.verify(wrong))[0] == 400
+    async with browser.session.post(
+        f"{emulator.url}/oauth/v2/2fa/verify",
+        data={"2fa_code": code, "csrf-token": browser.csrf, "remember_me": "false"},
+    ) as resp:
+        assert resp.status == 429
+        assert resp.headers["Retry-After"] == "600"
+        body = await resp.json()
+    assert body["error_description"] == "too many requests from dependency service"
+    await browser.open()
+    await browser.sign_in(SMS)
+    code = emulator.last_code(SMS)
+    assert code is not None
+    assert (await browser.verify(code))[0] == 201
+
+
 async def test_code_is_single_use_and_short_lived(
     browser: Browser, emulator: RingEmulator, jar_session: aiohttp.ClientSession
 ) -> None:
