@@ -18,7 +18,7 @@ def state(signin: WebSignIn) -> dict[str, Any]:
     return {
         "tamper": sorted(signin.tampers),
         "extra_redirects": signin.extra_redirects,
-        "faults": [fault.to_json() for fault in signin.faults],
+        "faults": [fault.to_json() for fault in signin.faults.pending],
         "sessions": len(signin.sessions),
         "codes": len(signin.codes),
     }
@@ -44,7 +44,7 @@ def apply(signin: WebSignIn, data: dict[str, Any]) -> None:
     signin.tampers = tampers
     signin.extra_redirects = hops
     if fault is not None:
-        signin.faults.append(fault)
+        signin.faults.add(fault)
 
 
 def add_control_routes(app: web.Application, signin: WebSignIn) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 import html
@@ -9,8 +10,10 @@ import json
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from .counters import WEB_STEPS
+from .oauth import CONSUMER_CLIENT_ID
 from .reply import Reply
 
 SESSION_COOKIE = "ring_oauth_session"
@@ -93,6 +96,34 @@ class StepFault:
         return {"step": self.step, "status": self.status, "remaining": self.remaining}
 
 
+class StepFaults:
+    """The queue of scripted failures; the oldest of a step is played first."""
+
+    __slots__ = ("pending",)
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.pending: list[StepFault] = []
+
+    def add(self, fault: StepFault) -> None:
+        """Queue a failure."""
+        self.pending.append(fault)
+
+    def take(self, step: str) -> StepFault | None:
+        """Use one failure of the step, if one is queued."""
+        for fault in self.pending:
+            if fault.step == step:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    self.pending.remove(fault)
+                return fault
+        return None
+
+    def clear(self) -> None:
+        """Drop every queued failure."""
+        self.pending.clear()
+
+
 def make_fault(data: dict[str, Any]) -> StepFault:
     """Validate a scripted failure given as keyword values (Python or JSON)."""
     step = str(data.get("step", ""))
@@ -134,3 +165,25 @@ def redirect(location: str) -> web.Response:
 def blocked() -> web.Response:
     """Return the edge's 406."""
     return PlainReply(406, BLOCKED_TEXT).to_response()
+
+
+def starts_sign_in(query: Mapping[str, str]) -> bool:
+    """Return whether an authorize call carries the app's request (not the finishing call)."""
+    return "response_type" in query or "client_id" in query
+
+
+def authorize_problem(query: Mapping[str, str]) -> str | None:
+    """Return why the app's authorization request is refused, if it is."""
+    if query.get("client_id") != CONSUMER_CLIENT_ID:
+        return "unknown client_id"
+    if query.get("response_type") != "code":
+        return "response_type must be code"
+    try:
+        absolute = URL(query.get("redirect_uri", "")).absolute
+    except ValueError:
+        absolute = False
+    if not absolute:
+        return "redirect_uri must be an absolute URL"
+    if not query.get("code_challenge") or query.get("code_challenge_method") != "S256":
+        return "a code_challenge with code_challenge_method S256 is required"
+    return None

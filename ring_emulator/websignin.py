@@ -11,9 +11,8 @@ password grant, which answers 406 while ``block_password_grant`` is on.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-import logging
 import secrets
 from typing import Any
 
@@ -22,38 +21,28 @@ from yarl import URL
 
 from .counters import Counters
 from .linking import s256
-from .oauth import (
-    BAD_CODE,
-    BAD_CREDENTIALS,
-    CONSUMER_CLIENT_ID,
-    TOO_MANY_CODES,
-    Params,
-    TokenEndpoint,
-    basic_auth,
-    token_body,
-)
+from .oauth import BAD_CODE, BAD_CREDENTIALS, TOO_MANY_CODES, TokenEndpoint
 from .reply import Reply, error
 from .settings import Account, Clock, EmulatorSettings
 from .twofactor import TwoFactor
 from .webcodes import WebCodes
 from .webcontrol import add_control_routes
+from .webgrants import WebGrants
 from .webpages import (
-    BLOCKED_TEXT,
     CSRF_REFUSED,
     FOREIGN_URL,
     NO_SESSION,
     SESSION_COOKIE,
-    PlainReply,
-    StepFault,
+    StepFaults,
     Tamper,
+    authorize_problem,
     blocked,
     error_page,
     make_fault,
     redirect,
     signin_page,
+    starts_sign_in,
 )
-
-_LOGGER = logging.getLogger(__name__)
 
 SESSION_LIFETIME = 900  # seconds a sign-in session lives without finishing
 PAGE_PATH = "/oauth/v2/signin"
@@ -93,17 +82,13 @@ class WebSignIn:
         self.codes = WebCodes(clock, settings)
         self.tampers: set[Tamper] = set()
         self.extra_redirects = 0
-        self.faults: list[StepFault] = []
+        self.faults = StepFaults()
         self.sessions: dict[str, Session] = {}
-        self._endpoint = endpoint
-        self._password = endpoint.grants["password"]
-        self._partner_code = endpoint.grants["authorization_code"]
-        endpoint.grants["password"] = self.password_grant
-        endpoint.grants["authorization_code"] = self.code_grant
+        self.grants = WebGrants(self, endpoint)
 
     def fail(self, step: str, status: int, **options: Any) -> None:
         """Answer the next request(s) of a step with status (count=, retry_after=, body=)."""
-        self.faults.append(make_fault({"step": step, "status": status, **options}))
+        self.faults.add(make_fault({"step": step, "status": status, **options}))
 
     def clear(self) -> None:
         """Forget sessions, codes, scripted failures and tampering."""
@@ -131,33 +116,23 @@ class WebSignIn:
                 self.counters.web_signin["blocked"] += 1
                 return blocked()
             name = step
-            if name == "authorize" and not _starts(request.query):
+            if name == "authorize" and not starts_sign_in(request.query):
                 name = "complete"
             if name is not None:
                 self.counters.web_signin[name] += 1
-                fault = self._take(name)
+                fault = self.faults.take(name)
                 if fault is not None:
                     return fault.reply().to_response()
             return await handler(request)
 
         return guarded
 
-    def _take(self, step: str) -> StepFault | None:
-        """Use one scripted failure of the step, if one is queued."""
-        for fault in self.faults:
-            if fault.step == step:
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self.faults.remove(fault)
-                return fault
-        return None
-
     async def authorize(self, request: web.Request) -> web.StreamResponse:
         """Start a sign-in (the app's query), or finish one (cookies only)."""
         query = dict(request.query)
-        if not _starts(query):
+        if not starts_sign_in(query):
             return self._complete(request)
-        problem = _authorize_problem(query)
+        problem = authorize_problem(query)
         if problem is not None:
             return error_page(problem)
         self._prune()
@@ -267,34 +242,6 @@ class WebSignIn:
         response.del_cookie(SESSION_COOKIE, path="/")
         return response
 
-    def password_grant(self, params: Params, headers: Mapping[str, str]) -> Reply:
-        """Run the password grant, unless Ring's edge blocks it (406 text/plain)."""
-        if self.settings.block_password_grant:
-            self.counters.password_blocked += 1
-            return PlainReply(406, BLOCKED_TEXT)
-        return self._password(params, headers)
-
-    def code_grant(self, params: Params, headers: Mapping[str, str]) -> Reply:
-        """Exchange a web sign-in code (the app's client id); partner codes go on to linking."""
-        client_id = params.get("client_id") or (basic_auth(headers) or ("", ""))[0]
-        if client_id != CONSUMER_CLIENT_ID:
-            return self._partner_code(params, headers)
-        self.counters.web_signin["exchange"] += 1
-        fault = self._take("exchange")
-        if fault is not None:
-            return fault.reply()
-        redemption = self.codes.redeem(params)
-        record, reason = redemption.record, redemption.reason
-        account = None if record is None else self.settings.find_account(record.account)
-        if record is None or account is None:
-            reason = reason or "the account no longer exists"
-            _LOGGER.debug("web code exchange refused: %s", reason)
-            return error(400, {"error": "invalid_grant", "error_description": reason})
-        hardware_id = headers.get("hardware_id") or record.hardware_id
-        self.counters.add_device(account.email, hardware_id)
-        pair = self._endpoint.store.issue(account.key, CONSUMER_CLIENT_ID)
-        return Reply(200, token_body(pair))
-
     async def _form(
         self, request: web.Request
     ) -> tuple[Session | web.StreamResponse, dict[str, str]]:
@@ -332,28 +279,6 @@ class WebSignIn:
         end = self._clock.now() - SESSION_LIFETIME
         for sid in [s for s, v in self.sessions.items() if v.created_at <= end]:
             del self.sessions[sid]
-
-
-def _starts(query: Mapping[str, str]) -> bool:
-    """Return whether an authorize call carries the app's request (not the finishing call)."""
-    return "response_type" in query or "client_id" in query
-
-
-def _authorize_problem(query: Mapping[str, str]) -> str | None:
-    """Return why the app's authorization request is refused, if it is."""
-    if query.get("client_id") != CONSUMER_CLIENT_ID:
-        return "unknown client_id"
-    if query.get("response_type") != "code":
-        return "response_type must be code"
-    try:
-        absolute = URL(query.get("redirect_uri", "")).absolute
-    except ValueError:
-        absolute = False
-    if not absolute:
-        return "redirect_uri must be an absolute URL"
-    if not query.get("code_challenge") or query.get("code_challenge_method") != "S256":
-        return "a code_challenge with code_challenge_method S256 is required"
-    return None
 
 
 def add_websignin_routes(app: web.Application, signin: WebSignIn) -> None:
