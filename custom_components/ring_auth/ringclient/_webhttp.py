@@ -1,6 +1,8 @@
 """Requests of one web sign-in attempt: the app's headers, its own cookies, redirects by hand."""
 
+import base64
 from collections.abc import Iterable
+import hashlib
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -9,7 +11,15 @@ from yarl import URL
 
 from . import _http
 from ._webpage import failure, is_callback, is_redirect, malformed, resolve
-from .const import WEB_MAX_REDIRECTS, WEB_SIGNIN_PATH
+from .const import (
+    CONSUMER_CLIENT_ID,
+    CONSUMER_SCOPE,
+    WEB_APP_VERSION,
+    WEB_AUTHORIZE_PATH,
+    WEB_MAX_REDIRECTS,
+    WEB_REDIRECT_URI,
+    WEB_SIGNIN_PATH,
+)
 
 _HTML_ACCEPT = {"Accept": "text/html,application/xhtml+xml,application/json"}
 _JSON_ACCEPT = "application/json, text/plain, */*"
@@ -120,3 +130,23 @@ class WebPages:
         )
         self.cookies.store(url, resp.headers.getall("Set-Cookie", ()))
         return resp
+
+    def authorize_url(self, verifier: str, state: str, device_model: str) -> URL:
+        """Return the first address: the app's authorization request with PKCE S256."""
+        digest = hashlib.sha256(verifier.encode("ascii")).digest()
+        challenge = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+        return self.url(WEB_AUTHORIZE_PATH).with_query(
+            client_id=CONSUMER_CLIENT_ID,
+            response_type="code",
+            scope=CONSUMER_SCOPE,
+            redirect_uri=WEB_REDIRECT_URI,
+            state=state,
+            code_challenge=challenge,
+            code_challenge_method="S256",
+            prompt="login",
+            hardware_id=self._headers["hardware_id"],
+            device_model=device_model,
+            app_brand="ring",
+            app_version=WEB_APP_VERSION,
+            dark_mode="false",
+        )

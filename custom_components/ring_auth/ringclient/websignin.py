@@ -6,10 +6,8 @@ a 2FA code is needed) → POST /oauth/v2/2fa/verify → GET /oauth/v2/authorize 
 callback with code and state) → POST /oauth/token (authorization_code + code_verifier).
 """
 
-import base64
 from dataclasses import dataclass, field
 from enum import StrEnum
-import hashlib
 import logging
 import secrets
 
@@ -34,10 +32,7 @@ from ._webpage import (
 )
 from .auth import RingAuthClient
 from .const import (
-    CONSUMER_CLIENT_ID,
-    CONSUMER_SCOPE,
     TOKEN_TIMEOUT,
-    WEB_APP_VERSION,
     WEB_AUTHORIZE_PATH,
     WEB_DEVICE_MODEL,
     WEB_REDIRECT_URI,
@@ -203,7 +198,10 @@ class RingWebSignIn:
 
     async def _open(self, flow: _Flow) -> None:
         """Ask for the app's authorization; keep the sign-in page's CSRF token."""
-        _, page = await flow.pages.walk(self._authorize_url(flow), PAGE)
+        _, page = await flow.pages.walk(
+            flow.pages.authorize_url(flow.verifier, flow.state, self._device_model),
+            PAGE,
+        )
         if page is None:
             raise malformed(PAGE, "a redirect back to the app before signing in")
         flow.csrf = find_csrf_token(page.raw) or ""
@@ -268,23 +266,3 @@ class RingWebSignIn:
         self._step = SignInStep.DONE
         _LOGGER.debug("Web sign-in: signed in")
         return token
-
-    def _authorize_url(self, flow: _Flow) -> URL:
-        """Return the first address: the app's authorization request with PKCE S256."""
-        digest = hashlib.sha256(flow.verifier.encode("ascii")).digest()
-        challenge = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
-        return flow.pages.url(WEB_AUTHORIZE_PATH).with_query(
-            client_id=CONSUMER_CLIENT_ID,
-            response_type="code",
-            scope=CONSUMER_SCOPE,
-            redirect_uri=WEB_REDIRECT_URI,
-            state=flow.state,
-            code_challenge=challenge,
-            code_challenge_method="S256",
-            prompt="login",
-            hardware_id=self.hardware_id,
-            device_model=self._device_model,
-            app_brand="ring",
-            app_version=WEB_APP_VERSION,
-            dark_mode="false",
-        )
