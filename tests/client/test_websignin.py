@@ -24,7 +24,7 @@ from custom_components.ring_auth.ringclient import (
     Token,
     TwoFactorRequired,
 )
-from ring_emulator import Account, Fault, RingEmulator
+from ring_emulator import Account, Fault, RingEmulator, Tamper
 from tests.conftest import EMAIL, PASSWORD
 
 from .conftest import HARDWARE_ID, assert_no_secrets
@@ -273,7 +273,7 @@ async def test_changed_pages_before_sign_in(
     web: RingWebSignIn, emulator: RingEmulator, tamper: str, step: str, words: str
 ) -> None:
     """A page without its CSRF token or a redirect elsewhere is malformed, naming the step."""
-    emulator.websignin.tampers.add(tamper)  # type: ignore[arg-type]
+    emulator.websignin.tampers.add(Tamper(tamper))
     with pytest.raises(RingMalformedResponseError) as err:
         await web.async_start(EMAIL, PASSWORD)
     assert f"(step: {step})" in str(err.value)
@@ -303,7 +303,7 @@ async def test_bad_callback(
 ) -> None:
     """A callback of another sign-in or without a code is malformed; the attempt ends."""
     await web.async_start(EMAIL, PASSWORD)
-    emulator.websignin.tampers.add(tamper)  # type: ignore[arg-type]
+    emulator.websignin.tampers.add(Tamper(tamper))
     code = emulator.last_code(EMAIL)
     assert code is not None
     with pytest.raises(RingMalformedResponseError) as err:
@@ -324,7 +324,7 @@ async def test_refused_authorization_code(
     if how == "expired":
         emulator.settings.code_exchange_lifetime = 0
     else:
-        emulator.websignin.tampers.add(how)  # type: ignore[arg-type]
+        emulator.websignin.tampers.add(Tamper(how))
     with pytest.raises(RingInvalidGrantError) as err:
         await sign_in(web, emulator)
     assert "(step: code exchange)" in str(err.value)
@@ -429,7 +429,7 @@ async def test_no_secret_in_debug_logs_or_errors(
         with pytest.raises(RingInvalidCodeError) as err:
             await web.async_submit_code(wrong)
         errors.append(err.value)
-        emulator.websignin.tampers.add("wrong_state")  # type: ignore[arg-type]
+        emulator.websignin.tampers.add(Tamper.WRONG_STATE)
         code = str(emulator.last_code(EMAIL))
         with pytest.raises(RingMalformedResponseError) as bad:
             await web.async_submit_code(code)

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from ring_emulator import RingEmulator
+from ring_emulator import RingEmulator, Tamper
 from ring_emulator.__main__ import build_settings, parse_args
 
 from .common import (
@@ -421,15 +421,15 @@ async def test_extra_redirects_lead_to_the_page(
 async def test_tampered_pages(browser: Browser, emulator: RingEmulator) -> None:
     """Each tamper changes what the client sees, until cleared."""
     signin = emulator.websignin
-    signin.tampers.add("drop_csrf")  # type: ignore[arg-type]
+    signin.tampers.add(Tamper.DROP_CSRF)
     page = await browser.open()
     found = OAUTH_ARGS.search(page)
     assert found is not None
     assert "csrf-token" not in json.loads(found.group(1))
-    signin.tampers = {"foreign_redirect"}  # type: ignore[assignment]
+    signin.tampers = {Tamper.FOREIGN_REDIRECT}
     resp = await browser.get("/oauth/v2/authorize", browser.authorize_query())
     assert resp.headers["Location"] == "https://example.invalid/elsewhere"
-    signin.tampers = {"wrong_state", "no_code"}  # type: ignore[assignment]
+    signin.tampers = {Tamper.WRONG_STATE, Tamper.NO_CODE}
     await browser.open()
     await browser.sign_in(NOFA)
     callback = await browser.complete()
@@ -440,13 +440,13 @@ async def test_tampered_pages(browser: Browser, emulator: RingEmulator) -> None:
 async def test_tampered_codes(browser: Browser, emulator: RingEmulator) -> None:
     """pkce_mismatch binds the code to another challenge; replay_code hands it out again."""
     signin = emulator.websignin
-    signin.tampers = {"pkce_mismatch"}  # type: ignore[assignment]
+    signin.tampers = {Tamper.PKCE_MISMATCH}
     code = await browser.code(NOFA)
     _, body = await browser.exchange(code)
     assert (
         body["error_description"] == "code_verifier does not match the code_challenge"
     )
-    signin.tampers = {"replay_code"}  # type: ignore[assignment]
+    signin.tampers = {Tamper.REPLAY_CODE}
     assert await browser.code(NOFA) == code
     signin.clear()
     assert await browser.code(NOFA) != code
