@@ -5,6 +5,7 @@ from .faults import Fault
 from .oauth import CONSUMER_CLIENT_ID
 from .server import RingEmulator
 from .settings import Account, Clock, EmulatorSettings
+from .webpages import Tamper
 
 __all__ = [
     "CONSUMER_CLIENT_ID",
@@ -14,4 +15,5 @@ __all__ = [
     "EmulatorSettings",
     "Fault",
     "RingEmulator",
+    "Tamper",
 ]

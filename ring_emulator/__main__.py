@@ -59,6 +59,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="seconds a partner account-linking code can be exchanged",
     )
     parser.add_argument("--grace", type=float, default=60)
+    parser.add_argument(
+        "--block-password-grant",
+        action="store_true",
+        help="answer the password grant with 406, as Ring's edge has since 2026-02",
+    )
+    parser.add_argument(
+        "--block-web-signin",
+        action="store_true",
+        help="answer the web sign-in's pages (/oauth/v2/...) with 406",
+    )
     parser.add_argument("--account", type=parse_account, action="append", default=[])
     parser.add_argument(
         "--partner-client", type=parse_partner, action="append", default=[]
@@ -76,6 +86,8 @@ def build_settings(args: argparse.Namespace) -> EmulatorSettings:
         refresh_token_lifetime=args.refresh_token_lifetime,
         grace=args.grace,
         partner_clients=dict(args.partner_client),
+        block_password_grant=args.block_password_grant,
+        block_web_signin=args.block_web_signin,
     )
     if args.account:
         settings.accounts = list(args.account)

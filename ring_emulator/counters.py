@@ -6,11 +6,18 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 GRANTS = ("password", "refresh_token", "authorization_code")
+# The web sign-in's steps ("complete" is the authorize call that hands out the code).
+WEB_STEPS = ("authorize", "signin_page", "signin", "verify", "complete", "exchange")
 
 
 def _grant_counts() -> dict[str, int]:
     """Return a zeroed per-grant counter."""
     return dict.fromkeys(GRANTS, 0)
+
+
+def _web_counts() -> dict[str, int]:
+    """Return a zeroed per-step counter of the web sign-in (and its edge blocks)."""
+    return dict.fromkeys((*WEB_STEPS, "blocked"), 0)
 
 
 @dataclass(slots=True)
@@ -24,6 +31,8 @@ class Counters:
     api_calls: int = 0
     authorized_devices: dict[str, list[str]] = field(default_factory=dict)
     codes_sent: dict[str, int] = field(default_factory=dict)
+    web_signin: dict[str, int] = field(default_factory=_web_counts)
+    password_blocked: int = 0
 
     def __getitem__(self, name: str) -> Any:
         """Return a counter by name."""

@@ -23,6 +23,7 @@ from .reply import Reply, error
 from .settings import Account, Clock, EmulatorSettings
 from .tokens import TokenStore
 from .twofactor import CodeListener, TwoFactor
+from .websignin import WebSignIn, add_websignin_routes
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,6 +84,9 @@ class RingEmulator:
         self.endpoint = TokenEndpoint(
             self._settings, self.tokens, self.twofactor, self.counters, self.linking
         )
+        self.websignin = WebSignIn(
+            self.clock, self._settings, self.counters, self.twofactor, self.endpoint
+        )
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
@@ -100,6 +104,8 @@ class RingEmulator:
         self.twofactor.settings = value
         self.linking.settings = value
         self.endpoint.settings = value
+        self.websignin.settings = value
+        self.websignin.codes.settings = value
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start listening; return the base URL (port 0 picks a free port)."""
@@ -112,6 +118,7 @@ class RingEmulator:
         app.router.add_post("/clients_api/session", self._api)
         app.router.add_get("/clients_api/ring_devices", self._api)
         add_control_routes(app, self)
+        add_websignin_routes(app, self.websignin)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         try:
@@ -195,12 +202,13 @@ class RingEmulator:
         return token_body(self.tokens.issue(account.key, client_id))
 
     def reset(self) -> None:
-        """Clear faults, counters, tokens, linking codes and 2FA state."""
+        """Clear faults, counters, tokens, linking codes, 2FA and web sign-in state."""
         self.faults.clear()
         self.counters.clear()
         self.tokens.clear()
         self.twofactor.clear()
         self.linking.clear()
+        self.websignin.clear()
 
     async def _authorize(self, request: web.Request) -> web.StreamResponse:
         """GET /oauth/authorize: the partner consent page (a browser step, no faults)."""

@@ -71,6 +71,9 @@ class EmulatorSettings:
     code_limit: int = 10
     code_limit_window: float = 600
     code_exchange_lifetime: float = 60
+    # Ring's edge since 2026-02: 406 for the password grant, or for the web sign-in's pages.
+    block_password_grant: bool = False
+    block_web_signin: bool = False
 
     def find_account(self, email: str) -> Account | None:
         """Return the account with this email (case-insensitive), if any."""
@@ -108,11 +111,20 @@ class EmulatorSettings:
             elif name == "code_limit":
                 updates[name] = int(value)
             else:
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise ValueError(f"{name} must be a number")
-                updates[name] = float(value)
+                updates[name] = _plain(name, value, getattr(self, name))
         for name, value in updates.items():
             setattr(self, name, value)
+
+
+def _plain(name: str, value: Any, current: Any) -> float | bool:
+    """Validate a number or switch setting given as JSON."""
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be true or false")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number")
+    return float(value)
 
 
 class Clock:

@@ -19,6 +19,7 @@ from .common import (
     TOTP,
     TOTP_CODE,
 )
+from .websignin_steps import Browser
 
 
 @pytest.fixture
@@ -60,3 +61,18 @@ async def session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
     """Return a plain aiohttp client session."""
     async with aiohttp.ClientSession() as client:
         yield client
+
+
+@pytest.fixture
+async def jar_session(socket_enabled: None) -> AsyncIterator[aiohttp.ClientSession]:
+    """Return a session whose jar keeps the emulator's cookies (an IP host: unsafe jar)."""
+    async with aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def browser(emulator: RingEmulator, jar_session: aiohttp.ClientSession) -> Browser:
+    """Return a fresh web sign-in on the emulator, driven step by step."""
+    return Browser(jar_session, emulator)

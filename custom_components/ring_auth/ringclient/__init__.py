@@ -21,6 +21,7 @@ from .exceptions import (
     RingTransientError,
 )
 from .models import PartnerCredentials, Token, TwoFactorRequired
+from .websignin import RingWebSignIn, SignInStep
 
 __all__ = [
     "BASE_URL_ENV",
@@ -47,6 +48,8 @@ __all__ = [
     "RingTimeoutError",
     "RingTooManyCodesError",
     "RingTransientError",
+    "RingWebSignIn",
+    "SignInStep",
     "Token",
     "TwoFactorRequired",
 ]

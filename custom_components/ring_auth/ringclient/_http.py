@@ -1,6 +1,6 @@
 """HTTP helpers shared by the token and API clients: one place turns aiohttp failures into Ring errors."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 import json
 import logging
@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import aiohttp
+from multidict import CIMultiDict, CIMultiDictProxy
 
 from .const import API_URL, BASE_URL_ENV, OAUTH_URL
 from .exceptions import RingConnectionError, RingTimeoutError
@@ -30,16 +31,24 @@ class _NotJson:
 
 
 NOT_JSON: Any = _NotJson()
+NO_HEADERS: CIMultiDictProxy[str] = CIMultiDictProxy(CIMultiDict())
 
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
-    """One answer: status, raw body, the body parsed as JSON (or NOT_JSON), Retry-After."""
+    """One answer: status, raw body, the body parsed as JSON (or NOT_JSON), Retry-After.
+
+    ``headers`` keeps every header (Location, each Set-Cookie) for the web sign-in; it holds
+    cookies, so it is left out of the repr.
+    """
 
     status: int
     raw: bytes
     data: Any
     retry_after: float | None
+    headers: CIMultiDictProxy[str] = field(
+        default_factory=lambda: NO_HEADERS, repr=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -88,6 +97,7 @@ async def send(
         async with session.request(method, url, timeout=limit, **kwargs) as resp:
             raw = await resp.read()
             status = resp.status
+            headers = resp.headers
             retry_after = (
                 parse_retry_after(resp.headers.get("Retry-After"))
                 if status >= 400
@@ -111,4 +121,4 @@ async def send(
         data = NOT_JSON
     if _LOGGER.isEnabledFor(logging.DEBUG):
         _LOGGER.debug("%s %s -> HTTP %s", method, url.split("?", 1)[0], status)
-    return RawResponse(status, raw, data, retry_after)
+    return RawResponse(status, raw, data, retry_after, headers)

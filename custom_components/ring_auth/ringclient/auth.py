@@ -132,21 +132,27 @@ class RingAuthClient:
         code: str,
         code_verifier: str,
         redirect_uri: str,
-        partner: PartnerCredentials,
+        partner: PartnerCredentials | None = None,
     ) -> Token:
-        """Exchange an account-linking authorization code (partner flow, PKCE)."""
-        resp = await self._post(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "code_verifier": code_verifier,
-                "redirect_uri": redirect_uri,
+        """Exchange an authorization code (PKCE): a partner's, or the web sign-in's (no partner).
+
+        The web sign-in's code is Ring's own app's (``ring_official_android``, no secret, no
+        Basic header, as ring-client-api #1750 sends it).
+        """
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "code_verifier": code_verifier,
+            "redirect_uri": redirect_uri,
+        }
+        if partner is None:
+            data["client_id"] = CONSUMER_CLIENT_ID
+        else:
+            data |= {
                 "client_id": partner.client_id,
                 "client_secret": partner.client_secret,
-            },
-            {},
-            basic=False,
-        )
+            }
+        resp = await self._post(data, {}, basic=False)
         if resp.ok:
             return _parse_token(resp.body, None)
         raise _grant_error(resp)

@@ -12,6 +12,18 @@ API_PREFIX: Final = "/clients_api"
 CONSUMER_CLIENT_ID: Final = "ring_official_android"
 CONSUMER_SCOPE: Final = "client"
 DEFAULT_USER_AGENT: Final = "ring-auth/0.1 (Home Assistant)"
+
+# Ring's 2026 web sign-in (OAuth2 authorization code + PKCE), as the Ring Android app and
+# ring-client-api pull request #1750 speak it (docs/ring-protocol.md, section 1b).
+WEB_AUTHORIZE_PATH: Final = "/oauth/v2/authorize"
+WEB_SIGNIN_PATH: Final = "/oauth/v2/signin"
+WEB_VERIFY_PATH: Final = "/oauth/v2/2fa/verify"
+WEB_REDIRECT_URI: Final = "https://ring.com/signin/callback"
+WEB_USER_AGENT: Final = "android:com.ringapp"
+WEB_APP_VERSION: Final = "3.102.0"
+WEB_DEVICE_MODEL: Final = "Home Assistant"
+# Hops followed by hand per step; the real page is one redirect away.
+WEB_MAX_REDIRECTS: Final = 5
 API_VERSION: Final = "11"
 
 # Bounded waits: a hung Ring never holds a caller longer than this (seconds).
