@@ -19,6 +19,7 @@ from .exceptions import (
     RingTimeoutError,
     RingTooManyCodesError,
     RingTransientError,
+    RingUnauthorizedError,
 )
 from .models import PartnerCredentials, Token, TwoFactorRequired
 
@@ -47,6 +48,7 @@ __all__ = [
     "RingTimeoutError",
     "RingTooManyCodesError",
     "RingTransientError",
+    "RingUnauthorizedError",
     "Token",
     "TwoFactorRequired",
 ]
