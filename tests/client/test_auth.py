@@ -509,12 +509,41 @@ def test_retry_after_forms() -> None:
 # -- answers the emulator does not give: a scripted server -------------------------------
 
 
-async def test_challenge_without_tsv_state_is_malformed(
+@pytest.mark.parametrize(
+    ("body", "tsv_state", "phone"),
+    [
+        ({"next_time_in_secs": 60, "phone": "+3xxxxxxxx44"}, "sms", "+3xxxxxxxx44"),
+        (
+            {"next_time_in_secs": 60, "phone": "mxxx@example.com"},
+            "email",
+            "mxxx@example.com",
+        ),
+        ({"tsv_state": "push", "next_time_in_secs": 60}, "sms", None),
+        ({"tsv_state": None}, "sms", None),
+    ],
+)
+async def test_challenge_without_a_known_tsv_state(
+    scripted: tuple[RingAuthClient, list[Script]],
+    body: dict[str, object],
+    tsv_state: str,
+    phone: str | None,
+) -> None:
+    """A 412 without (or with an unknown) tsv_state is still a challenge; the way is guessed."""
+    client, answers = scripted
+    answers.append(answer(412, body))
+
+    result = await client.async_login(EMAIL, PASSWORD)
+
+    assert isinstance(result, TwoFactorRequired)
+    assert (result.tsv_state, result.phone) == (tsv_state, phone)
+
+
+async def test_challenge_without_json_is_malformed(
     scripted: tuple[RingAuthClient, list[Script]],
 ) -> None:
-    """A 412 that does not say how the code was sent is malformed, not a challenge."""
+    """A 412 page that is not JSON is malformed, not a challenge."""
     client, answers = scripted
-    answers.append(answer(412, {"next_time_in_secs": 60}))
+    answers.append(answer(412, "<html>Precondition Failed</html>"))
 
     with pytest.raises(RingMalformedResponseError):
         await client.async_login(EMAIL, PASSWORD)
