@@ -102,6 +102,24 @@ async def test_put_answered_204_returns_none(
     assert body == b'{"doorbot": {"settings": {}}}'
 
 
+async def test_put_without_a_body_says_json(
+    scripted_ring: ScriptedRing, scripted_api: RingApi
+) -> None:
+    """A PUT without a body still says Content-Type: application/json (Ring's 422 otherwise)."""
+    scripted_ring.add(204)
+    scripted_ring.add(200, {"ok": True})
+
+    assert (
+        await scripted_api.async_request("PUT", "/doorbots/1/floodlight_light_on")
+        is None
+    )
+    assert await scripted_api.async_request("GET", "/doorbots/1") == {"ok": True}
+
+    (_, _, put_headers, put_body), (_, _, get_headers, _) = scripted_ring.seen
+    assert (put_headers["Content-Type"], put_body) == ("application/json", b"")
+    assert "Content-Type" not in get_headers
+
+
 @pytest.mark.parametrize(
     ("status", "body", "expected"),
     [

@@ -191,6 +191,14 @@ class RingApi:
         params: dict[str, str] | None,
     ) -> _http.RawResponse:
         """Send one authorized request."""
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "hardware_id": self.hardware_id,
+            "User-Agent": self._user_agent,
+        }
+        if method == "PUT" and json is None:
+            # Ring answers 422 to a PUT without it since 2024-10 (python-ring-doorbell #456).
+            headers["Content-Type"] = "application/json"
         return await _http.send(
             self._session,
             method,
@@ -198,9 +206,5 @@ class RingApi:
             limit=self._timeout,
             json=json,
             params=params,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "hardware_id": self.hardware_id,
-                "User-Agent": self._user_agent,
-            },
+            headers=headers,
         )
