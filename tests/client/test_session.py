@@ -35,10 +35,12 @@ async def test_profile_with_either_success_status(
     assert emulator.counters.session_missing == 0
 
 
+@pytest.mark.parametrize("status", [201, 200])
 async def test_forgotten_session_is_reopened_and_the_call_retried(
-    api: RingApi, auth: CountingAuth, emulator: RingEmulator
+    api: RingApi, auth: CountingAuth, emulator: RingEmulator, status: int
 ) -> None:
     """A call answered "session not found" opens the session again and succeeds; no refresh."""
+    emulator.settings.session_status = status
     await api.async_get_profile()
     emulator.forget_sessions(EMAIL)
 
