@@ -1,4 +1,4 @@
-"""Command line: python -m ring_emulator --port 8765 --account EMAIL:PASSWORD:sms."""
+"""Command line: python -m ring_emulator --port 8765 --account EMAIL:PASSWORD:sms|none."""
 
 from __future__ import annotations
 
@@ -14,22 +14,25 @@ from typing import TextIO, cast
 from .server import RingEmulator
 from .settings import TSV_STATES, Account, EmulatorSettings, TsvState
 
+NO_2FA = "none"
+
 
 def parse_account(text: str) -> Account:
-    """Parse EMAIL:PASSWORD:sms|email|totp[:CODE] (the password may contain colons)."""
+    """Parse EMAIL:PASSWORD:sms|email|totp|none[:CODE] (the password may contain colons)."""
+    methods = (*TSV_STATES, NO_2FA)
     parts = text.split(":")
-    if len(parts) >= 4 and parts[-2] in TSV_STATES:
+    if len(parts) >= 4 and parts[-2] in methods:
         method, code, middle = parts[-2], parts[-1] or None, parts[1:-2]
-    elif len(parts) >= 3 and parts[-1] in TSV_STATES:
+    elif len(parts) >= 3 and parts[-1] in methods:
         method, code, middle = parts[-1], None, parts[1:-1]
     else:
         raise argparse.ArgumentTypeError(
-            f"expected EMAIL:PASSWORD:{'|'.join(TSV_STATES)}[:CODE]"
+            f"expected EMAIL:PASSWORD:{'|'.join(methods)}[:CODE]"
         )
     return Account(
         email=parts[0],
         password=":".join(middle),
-        tsv_state=cast(TsvState, method),
+        tsv_state=None if method == NO_2FA else cast(TsvState, method),
         code=code,
     )
 
@@ -69,6 +72,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="answer the web sign-in's pages (/oauth/v2/...) with 406",
     )
+    parser.add_argument(
+        "--session-status",
+        type=int,
+        choices=(200, 201),
+        default=201,
+        help="status of a successful POST /clients_api/session",
+    )
+    parser.add_argument(
+        "--no-require-session",
+        dest="require_session",
+        action="store_false",
+        help="serve API calls of hardware ids that opened no session",
+    )
     parser.add_argument("--account", type=parse_account, action="append", default=[])
     parser.add_argument(
         "--partner-client", type=parse_partner, action="append", default=[]
@@ -88,6 +104,8 @@ def build_settings(args: argparse.Namespace) -> EmulatorSettings:
         partner_clients=dict(args.partner_client),
         block_password_grant=args.block_password_grant,
         block_web_signin=args.block_web_signin,
+        session_status=args.session_status,
+        require_session=args.require_session,
     )
     if args.account:
         settings.accounts = list(args.account)

@@ -91,3 +91,13 @@ def devices_body(account: Account) -> dict[str, Any]:
         "stickup_cams": [_device(account, 2, "hp_cam_v1", "Driveway", None)],
         "other": [],
     }
+
+
+def location_ids(account: Account) -> set[str]:
+    """Return the ids of the locations the account's devices are at."""
+    return {
+        device["location_id"]
+        for devices in devices_body(account).values()
+        for device in devices
+        if device.get("location_id")
+    }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .faults import make_spec
+from .dings import DING_LIFETIME
 from .oauth import CONSUMER_CLIENT_ID
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ async def _json(request: web.Request) -> dict[str, Any]:
 def _opt_int(value: Any) -> int | None:
     """Return an optional integer parameter."""
     return None if value is None else int(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    """Return an optional string parameter."""
+    return None if value is None else str(value)
 
 
 def _guard(handler: Handler) -> Handler:
@@ -68,23 +73,33 @@ class ControlApi:
         return web.json_response(self.emu.settings.to_json())
 
     async def post_fault(self, request: web.Request) -> web.StreamResponse:
-        """POST /_emulator/faults."""
+        """POST /_emulator/faults (the arguments of RingEmulator.inject, "fault" required)."""
         data = await _json(request)
-        spec = make_spec(
+        expires_in = data.get("expires_in")
+        for_seconds = data.get("for_seconds")
+        self.emu.inject(
             str(data.get("fault", "")),
             int(data.get("count", 1)),
             str(data.get("where", "any")),
             status=_opt_int(data.get("status")),
             retry_after=_opt_int(data.get("retry_after")),
-            expires_in=_opt_int(data.get("expires_in")),
+            expires_in=expires_in
+            if isinstance(expires_in, str)
+            else _opt_int(expires_in),
+            body=None if data.get("body") is None else str(data["body"]),
+            for_seconds=None if for_seconds is None else float(for_seconds),
         )
-        self.emu.faults.add(spec)
         return web.json_response({"queued": len(self.emu.faults.pending())})
 
     async def get_faults(self, request: web.Request) -> web.StreamResponse:
         """GET /_emulator/faults: the pending queue."""
         pending = [
-            {"fault": str(s.fault), "remaining": s.remaining, "where": s.where}
+            {
+                "fault": str(s.fault),
+                "remaining": s.remaining,
+                "where": s.where,
+                "until": s.until,
+            }
             for s in self.emu.faults.pending()
         ]
         return web.json_response(pending)
@@ -122,11 +137,50 @@ class ControlApi:
         return web.json_response({"ok": True})
 
     async def post_tokens(self, request: web.Request) -> web.StreamResponse:
-        """POST /_emulator/tokens: mint a pair ({"email": ..., "client_id": ...})."""
+        """POST /_emulator/tokens: mint a pair.
+
+        {"email", "client_id", "access_token", "refresh_token", "expires_in"}: all but the
+        email optional; chosen token strings must be new.
+        """
         data = await _json(request)
         client_id = str(data.get("client_id", CONSUMER_CLIENT_ID))
-        body = self.emu.issue_tokens(str(data.get("email", "")), client_id)
+        expires_in = data.get("expires_in")
+        body = self.emu.issue_tokens(
+            str(data.get("email", "")),
+            client_id,
+            access_token=_opt_str(data.get("access_token")),
+            refresh_token=_opt_str(data.get("refresh_token")),
+            expires_in=None if expires_in is None else float(expires_in),
+        )
         return web.json_response(body)
+
+    async def post_forget_sessions(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/sessions/forget: {"email"}; its API calls get 404 until re-opened."""
+        forgotten = self.emu.forget_sessions(
+            str((await _json(request)).get("email", ""))
+        )
+        return web.json_response({"forgotten": forgotten})
+
+    async def get_session_body(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/session_body/{email}: what POST /clients_api/session answers."""
+        return web.json_response(self.emu.session_body(request.match_info["email"]))
+
+    async def post_session_body(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/session_body: {"email", "body": object or null (the default)}."""
+        data = await _json(request)
+        self.emu.set_session_body(str(data.get("email", "")), data.get("body"))
+        return web.json_response({"ok": True})
+
+    async def post_ding(self, request: web.Request) -> web.StreamResponse:
+        """POST /_emulator/dings: {"email", "kind", "device_id", "expires_in"}; returns the ding."""
+        data = await _json(request)
+        ding = self.emu.inject_ding(
+            str(data.get("email", "")),
+            kind=str(data.get("kind", "ding")),
+            device_id=_opt_int(data.get("device_id")),
+            expires_in=int(data.get("expires_in", DING_LIFETIME)),
+        )
+        return web.json_response(ding)
 
 
 def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
@@ -143,6 +197,10 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
         ("GET", "/_emulator/codes/{email}", api.get_code),
         ("POST", "/_emulator/reset", api.post_reset),
         ("POST", "/_emulator/tokens", api.post_tokens),
+        ("POST", "/_emulator/sessions/forget", api.post_forget_sessions),
+        ("GET", "/_emulator/session_body/{email}", api.get_session_body),
+        ("POST", "/_emulator/session_body", api.post_session_body),
+        ("POST", "/_emulator/dings", api.post_ding),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

@@ -29,6 +29,8 @@ class Counters:
     refresh_rejected: int = 0
     unauthorized: int = 0
     api_calls: int = 0
+    sessions_opened: int = 0
+    session_missing: int = 0
     authorized_devices: dict[str, list[str]] = field(default_factory=dict)
     codes_sent: dict[str, int] = field(default_factory=dict)
     web_signin: dict[str, int] = field(default_factory=_web_counts)

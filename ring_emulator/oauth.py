@@ -35,6 +35,10 @@ INVALID_GRANT = {
     "error_description": "token is invalid or does not exists",
 }
 INVALID_CLIENT = {"error": "invalid_client"}
+CLIENT_ID_REQUIRED = {
+    "error": "invalid_request",
+    "error_description": "client_id is required",
+}
 TOO_MANY_CODES = {
     "error": "too_many_requests",
     "error_description": "too many requests from dependency service",
@@ -131,8 +135,11 @@ class TokenEndpoint:
         return Reply(200, token_body(pair))
 
     def _password(self, params: Params, headers: Mapping[str, str]) -> Reply:
-        """Handle the consumer password grant with 2FA."""
-        client_id, _ = self._client(params, headers)
+        """Handle the consumer password grant with 2FA; client_id must be in the body."""
+        client_id = params.get("client_id", "")
+        if not client_id:
+            # Required since 2024-09 (python-ring-doorbell PR #446); HTTP Basic is not enough.
+            return error(400, CLIENT_ID_REQUIRED)
         if client_id != CONSUMER_CLIENT_ID:
             return error(401, INVALID_CLIENT)
         account = self.settings.find_account(params.get("username", ""))

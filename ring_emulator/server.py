@@ -1,70 +1,39 @@
-"""RingEmulator: the aiohttp app, its lifecycle and fault injection."""
+"""RingEmulator: the aiohttp app, its lifecycle, fault injection and the test hooks."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 import contextlib
-import json
 import logging
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Self
 
 from aiohttp import web
 from yarl import URL
 
-from . import api
+from . import faultserve
+from .clientapi import add_client_api_routes
 from .control import add_control_routes
 from .counters import Counters
-from .faults import Fault, FaultQueue, FaultSpec, make_spec
+from .dings import Dings
+from .faults import Area, Fault, FaultQueue, make_spec
+from .faultserve import Process
+from .hooks import EmulatorHooks
 from .linking import Linking
-from .oauth import CONSUMER_CLIENT_ID, TokenEndpoint, read_params, token_body
+from .oauth import TokenEndpoint, read_params
 from .reply import Reply, error
-from .settings import Account, Clock, EmulatorSettings
-from .tokens import TokenStore
+from .sessions import Sessions
+from .settings import Clock, EmulatorSettings
+from .tokens import TokenListener, TokenStore
 from .twofactor import CodeListener, TwoFactor
 from .websignin import WebSignIn, add_websignin_routes
 
 _LOGGER = logging.getLogger(__name__)
 
 HANG_POLL = 0.05
-HTML_PAGE = (
-    "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
-)
-CUT_TOKEN = b'{"access_token": "eyJhbGciOiJSUzI1NiIsInR5'
-UNAUTHORIZED = {
-    "error": "invalid_token",
-    "error_description": "access token is invalid or expired",
-}
-
-type Area = Literal["token", "api"]
-type Process = Callable[[], Awaitable[Reply]]
 
 
-def canned_response(spec: FaultSpec, lifetime: int) -> web.Response | None:
-    """Return the fixed answer of a fault that never processes the request, if it is one."""
-    match spec.fault:
-        case Fault.SERVER_ERROR:
-            return web.json_response(
-                {"error": "service unavailable"}, status=spec.status
-            )
-        case Fault.RATE_LIMIT:
-            body = {"error": "too_many_requests", "error_description": "rate limited"}
-            headers = {"Retry-After": str(spec.retry_after)}
-            return web.json_response(body, status=429, headers=headers)
-        case Fault.HTML:
-            return web.Response(text=HTML_PAGE, content_type="text/html")
-        case Fault.NO_TOKEN:
-            no_token = {
-                "expires_in": lifetime,
-                "scope": "client",
-                "token_type": "Bearer",
-            }
-            return web.json_response(no_token)
-    return None
-
-
-class RingEmulator:
+class RingEmulator(EmulatorHooks):
     """An in-process fake of Ring's OAuth server and client API."""
 
     def __init__(
@@ -72,15 +41,22 @@ class RingEmulator:
         settings: EmulatorSettings | None = None,
         *,
         on_code: CodeListener | None = None,
+        on_tokens: TokenListener | None = None,
     ) -> None:
-        """Create the emulator (not yet listening); on_code(email, method, code) hears every send."""
+        """Create the emulator (not yet listening).
+
+        on_code(email, method, code) hears every 2FA code sent; on_tokens(account_key, pair)
+        every token pair issued.
+        """
         self.clock = Clock()
         self.counters = Counters()
         self.faults = FaultQueue()
         self._settings = settings if settings is not None else EmulatorSettings()
-        self.tokens = TokenStore(self.clock, self._settings)
+        self.tokens = TokenStore(self.clock, self._settings, on_tokens)
         self.twofactor = TwoFactor(self.clock, self._settings, self.counters, on_code)
         self.linking = Linking(self.clock, self._settings)
+        self.sessions = Sessions()
+        self.dings = Dings(self.clock)
         self.endpoint = TokenEndpoint(
             self._settings, self.tokens, self.twofactor, self.counters, self.linking
         )
@@ -115,8 +91,7 @@ class RingEmulator:
         app = web.Application()
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
-        app.router.add_post("/clients_api/session", self._api)
-        app.router.add_get("/clients_api/ring_devices", self._api)
+        add_client_api_routes(app, self)
         add_control_routes(app, self)
         add_websignin_routes(app, self.websignin)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
@@ -162,53 +137,58 @@ class RingEmulator:
         *,
         status: int | None = None,
         retry_after: int | None = None,
-        expires_in: int | None = None,
+        expires_in: int | str | None = None,
+        body: str | None = None,
+        for_seconds: float | None = None,
     ) -> None:
-        """Queue a fault for the next `count` requests matching `where`."""
-        spec = make_spec(
-            fault,
-            count,
-            where,
-            status=status,
-            retry_after=retry_after,
-            expires_in=expires_in,
+        """Queue a fault for the next `count` requests matching `where`.
+
+        With `for_seconds`, for every matching request until the emulator's clock has moved
+        that far instead (count is then ignored).
+        """
+        if for_seconds is not None and for_seconds <= 0:
+            raise ValueError("for_seconds must be positive")
+        until = None if for_seconds is None else self.clock.now() + for_seconds
+        self.faults.add(
+            make_spec(
+                fault,
+                count,
+                where,
+                status=status,
+                retry_after=retry_after,
+                expires_in=expires_in,
+                body=body,
+                until=until,
+            )
         )
-        self.faults.add(spec)
-
-    def _account(self, email: str) -> Account:
-        """Return a configured account or raise KeyError."""
-        account = self.settings.find_account(email)
-        if account is None:
-            raise KeyError(email)
-        return account
-
-    def revoke(self, email: str, *, new_password: str | None = None) -> int:
-        """Kill every token of the account (optionally change its password); return the count."""
-        account = self._account(email)
-        if new_password is not None:
-            account.password = new_password
-        return self.tokens.revoke(account.key)
-
-    def last_code(self, email: str) -> str | None:
-        """Return the last 2FA code sent to the account (None for none or unknown)."""
-        account = self.settings.find_account(email)
-        return None if account is None else self.twofactor.last_code(account)
-
-    def issue_tokens(
-        self, email: str, client_id: str = CONSUMER_CLIENT_ID
-    ) -> dict[str, Any]:
-        """Mint a token pair directly (e.g. a partner token before account linking exists)."""
-        account = self._account(email)
-        return token_body(self.tokens.issue(account.key, client_id))
 
     def reset(self) -> None:
-        """Clear faults, counters, tokens, linking codes, 2FA and web sign-in state."""
+        """Clear faults, counters, tokens, sessions, dings, linking codes, 2FA and web sign-in."""
         self.faults.clear()
         self.counters.clear()
         self.tokens.clear()
         self.twofactor.clear()
         self.linking.clear()
         self.websignin.clear()
+        self.sessions.clear()
+        self.dings.clear()
+
+    async def serve(
+        self,
+        request: web.Request,
+        area: Area,
+        process: Process,
+        grant: str | None = None,
+    ) -> web.StreamResponse:
+        """Answer a request, applying the next matching fault if one is queued."""
+        spec = self.faults.take(area, grant, self.clock.now())
+        if spec is None:
+            return (await process()).to_response()
+        _LOGGER.debug("injecting %s on %s", spec.fault, request.path)
+        lifetime = int(self.settings.access_token_lifetime)
+        return await faultserve.play(
+            spec, request, area, process, lifetime=lifetime, hang=self._hang
+        )
 
     async def _authorize(self, request: web.Request) -> web.StreamResponse:
         """GET /oauth/authorize: the partner consent page (a browser step, no faults)."""
@@ -225,83 +205,14 @@ class RingEmulator:
                 return error(400, {"error": "invalid_request"})
             return self.endpoint.handle(params, request.headers)
 
-        return await self._serve(request, "token", process)
-
-    async def _api(self, request: web.Request) -> web.StreamResponse:
-        """POST /clients_api/session and GET /clients_api/ring_devices."""
-        self.counters.api_calls += 1
-
-        async def process() -> Reply:
-            token = api.bearer_token(request.headers.get("Authorization", ""))
-            key = self.tokens.check_access(token) if token else None
-            account = None if key is None else self.settings.find_account(key)
-            if account is None:
-                self.counters.unauthorized += 1
-                return error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
-            self.counters.add_device(account.email, request.headers.get("hardware_id"))
-            if request.path.endswith("/ring_devices"):
-                return Reply(200, api.devices_body(account))
-            with contextlib.suppress(ValueError):
-                body: Any = json.loads(await request.read() or b"{}")
-                device = body.get("device") if isinstance(body, dict) else None
-                if isinstance(device, dict) and isinstance(
-                    device.get("hardware_id"), str
-                ):
-                    self.counters.add_device(account.email, device["hardware_id"])
-            return Reply(200, api.session_body(account))
-
-        return await self._serve(request, "api", process)
-
-    async def _serve(
-        self, request: web.Request, area: Area, process: Process
-    ) -> web.StreamResponse:
-        """Answer a request, applying the next matching fault if one is queued."""
-        spec = self.faults.take(area)
-        if spec is None:
-            return (await process()).to_response()
-        _LOGGER.debug("injecting %s on %s", spec.fault, request.path)
-        return await self._apply(spec, request, area, process)
-
-    async def _apply(
-        self, spec: FaultSpec, request: web.Request, area: Area, process: Process
-    ) -> web.StreamResponse:
-        """Produce what a fault makes the client see."""
-        response = canned_response(spec, int(self.settings.access_token_lifetime))
-        if response is not None:
-            return response
-        match spec.fault:
-            case Fault.HANG:
-                await self._hang(request)
-                return self._drop(request)
-            case Fault.RESET:
-                return self._drop(request)
-            case Fault.RESET_AFTER_ROTATE:
-                await process()
-                return self._drop(request)
-            case Fault.TRUNCATED_JSON:
-                raw = (await process()).raw() if area == "api" else CUT_TOKEN
-                return web.Response(
-                    body=raw[: max(1, len(raw) // 2)], content_type="application/json"
-                )
-        reply = await process()
-        if reply.status == 200 and isinstance(reply.body, dict):
-            if spec.fault is Fault.MISSING_EXPIRES_IN:
-                reply.body.pop("expires_in", None)
-            else:
-                reply.body["expires_in"] = spec.expires_in
-        return reply.to_response()
+        return await self.serve(request, "token", process, grant)
 
     async def _hang(self, request: web.Request) -> None:
         """Wait until the emulator stops or the client goes away."""
+        poll = self.settings.hang_poll or HANG_POLL
         while not self._stopping.is_set():
             transport = request.transport
             if transport is None or transport.is_closing():
                 return
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), HANG_POLL)
-
-    @staticmethod
-    def _drop(request: web.Request) -> web.StreamResponse:
-        """Close the connection without an answer (the returned response is never sent)."""
-        request.protocol.force_close()  # closes the transport, keep-alive off
-        return web.Response(status=204)
+                await asyncio.wait_for(self._stopping.wait(), poll)

@@ -74,6 +74,12 @@ class EmulatorSettings:
     # Ring's edge since 2026-02: 406 for the password grant, or for the web sign-in's pages.
     block_password_grant: bool = False
     block_web_signin: bool = False
+    # POST /clients_api/session: Ring's status is not known (200 or 201); 201 is the stricter test.
+    session_status: int = 201
+    # API calls from a hardware id without an open session get 404, as Ring does.
+    require_session: bool = True
+    # Seconds between checks of a HANG fault for a departed client (None: server.HANG_POLL).
+    hang_poll: float | None = None
 
     def find_account(self, email: str) -> Account | None:
         """Return the account with this email (case-insensitive), if any."""
@@ -98,30 +104,40 @@ class EmulatorSettings:
         known = {f.name for f in fields(self)}
         if unknown := set(data) - known:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
-        updates: dict[str, Any] = {}
-        for name, value in data.items():
-            if name == "accounts":
-                updates[name] = [
-                    Account.from_json(cast(dict[str, Any], a)) for a in value
-                ]
-            elif name == "partner_clients":
-                if not isinstance(value, dict):
-                    raise ValueError("partner_clients must be an object")
-                updates[name] = {str(k): str(v) for k, v in value.items()}
-            elif name == "code_limit":
-                updates[name] = int(value)
-            else:
-                updates[name] = _plain(name, value, getattr(self, name))
+        updates = {name: _from_json(name, value) for name, value in data.items()}
         for name, value in updates.items():
             setattr(self, name, value)
 
 
-def _plain(name: str, value: Any, current: Any) -> float | bool:
-    """Validate a number or switch setting given as JSON."""
-    if isinstance(current, bool):
+_SWITCHES = frozenset({"require_session", "block_password_grant", "block_web_signin"})
+
+
+def _from_json(name: str, value: Any) -> Any:
+    """Convert and check one settings field given as JSON."""
+    if name == "accounts":
+        return [Account.from_json(cast(dict[str, Any], a)) for a in value]
+    if name == "partner_clients":
+        if not isinstance(value, dict):
+            raise ValueError("partner_clients must be an object")
+        return {str(k): str(v) for k, v in value.items()}
+    if name in _SWITCHES:
         if not isinstance(value, bool):
-            raise TypeError(f"{name} must be true or false")
+            raise ValueError(f"{name} must be true or false")
         return value
+    if name == "hang_poll" and value is None:
+        return None
+    number = _number(name, value)
+    if name not in ("code_limit", "session_status"):
+        return number
+    if number != int(number):
+        raise ValueError(f"{name} must be a whole number")
+    if name == "session_status" and not 200 <= number < 300:
+        raise ValueError("session_status must be a 2xx status")
+    return int(number)
+
+
+def _number(name: str, value: Any) -> float:
+    """Return a JSON number (not a bool) as a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number")
     return float(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 import itertools
 import secrets
@@ -48,13 +49,25 @@ class Exchange:
     account: str | None = None
 
 
-class TokenStore:
-    """All live tokens, keyed by the token string; dead ones are pruned lazily."""
+type TokenListener = Callable[[str, TokenPair], None]
 
-    def __init__(self, clock: Clock, settings: EmulatorSettings) -> None:
+
+class TokenStore:
+    """All live tokens, keyed by the token string; dead ones are pruned lazily.
+
+    `listener(account_key, pair)` hears every pair issued (logins, refreshes, issue_tokens).
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        settings: EmulatorSettings,
+        listener: TokenListener | None = None,
+    ) -> None:
         """Bind the store to the emulator's clock and (mutable) settings."""
         self._clock = clock
         self.settings = settings
+        self.listener = listener
         self._access: dict[str, AccessRecord] = {}
         self._refresh: dict[str, RefreshRecord] = {}
         self._families = itertools.count(1)
@@ -65,20 +78,36 @@ class TokenStore:
         return len(self._access) + len(self._refresh)
 
     def issue(
-        self, account: str, client_id: str, family: int | None = None
+        self,
+        account: str,
+        client_id: str,
+        family: int | None = None,
+        *,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        lifetime: float | None = None,
     ) -> TokenPair:
-        """Issue a new access/refresh pair for an account key and OAuth client."""
+        """Issue a new access/refresh pair for an account key and OAuth client.
+
+        Chosen token strings must not be in use; `lifetime` overrides the access lifetime.
+        """
+        if access_token in self._access or refresh_token in self._refresh:
+            raise ValueError("that token is already issued")
         self._issued += 1
         if self._issued % PRUNE_EVERY == 0:
             self.prune()
         now = self._clock.now()
-        lifetime = self.settings.access_lifetime(client_id)
-        access = secrets.token_urlsafe(32)
-        refresh = secrets.token_urlsafe(48)
+        if lifetime is None:
+            lifetime = self.settings.access_lifetime(client_id)
+        access = access_token or secrets.token_urlsafe(32)
+        refresh = refresh_token or secrets.token_urlsafe(48)
         self._access[access] = AccessRecord(account, now + lifetime)
         fam = next(self._families) if family is None else family
         self._refresh[refresh] = RefreshRecord(account, client_id, now, fam)
-        return TokenPair(access, refresh, int(lifetime))
+        pair = TokenPair(access, refresh, int(lifetime))
+        if self.listener is not None:
+            self.listener(account, pair)
+        return pair
 
     def check_access(self, token: str) -> str | None:
         """Return the account key of a live access token, or None."""

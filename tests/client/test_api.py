@@ -10,62 +10,20 @@ from custom_components.ring_auth.ringclient import (
     RingApi,
     RingApiError,
     RingAuthClient,
+    RingAuthError,
     RingConnectionError,
     RingMalformedResponseError,
     RingRateLimitedError,
     RingServerError,
     RingTimeoutError,
+    RingTransientError,
+    RingUnauthorizedError,
     Token,
-    TwoFactorRequired,
 )
 from ring_emulator import Fault, RingEmulator
-from tests.conftest import ACCOUNT_ID, EMAIL, PASSWORD
+from tests.conftest import ACCOUNT_ID, EMAIL
 
-from .conftest import HARDWARE_ID, assert_no_secrets
-
-
-class CountingAuth(AbstractAuth):
-    """A minimal auth: one lock, refresh only when the rejected token is still current."""
-
-    def __init__(self, client: RingAuthClient, token: Token) -> None:
-        """Hold the token."""
-        self.client = client
-        self.token = token
-        self.lock = asyncio.Lock()
-        self.refreshes = 0
-
-    async def async_get_access_token(self) -> str:
-        """Return the held access token as is."""
-        return self.token.access_token
-
-    async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
-        """Refresh once for everyone who saw the same rejected token."""
-        async with self.lock:
-            if self.token.access_token == rejected_access_token:
-                self.refreshes += 1
-                self.token = await self.client.async_refresh(self.token.refresh_token)
-            return self.token.access_token
-
-
-@pytest.fixture
-async def token(client: RingAuthClient, emulator: RingEmulator) -> Token:
-    """Log in through 2FA and return the token."""
-    assert isinstance(await client.async_login(EMAIL, PASSWORD), TwoFactorRequired)
-    result = await client.async_login(EMAIL, PASSWORD, emulator.last_code(EMAIL))
-    assert isinstance(result, Token)
-    return result
-
-
-@pytest.fixture
-def auth(client: RingAuthClient, token: Token) -> CountingAuth:
-    """Return the counting auth holding the logged-in token."""
-    return CountingAuth(client, token)
-
-
-@pytest.fixture
-def api(session: aiohttp.ClientSession, auth: CountingAuth) -> RingApi:
-    """Return the API client on the emulator."""
-    return RingApi(session, auth, HARDWARE_ID)
+from .conftest import HARDWARE_ID, CountingAuth, FixedAuth, assert_no_secrets
 
 
 async def test_profile_and_devices(
@@ -100,6 +58,7 @@ async def test_concurrent_401s_share_one_refresh_and_retry_once(
     api: RingApi, auth: CountingAuth, emulator: RingEmulator
 ) -> None:
     """Ten callers hitting an expired access token cause one refresh, and all succeed."""
+    await api.async_get_profile()  # the session, as set-up opens it
     emulator.clock.advance(3601)  # the access token has expired at Ring
 
     results = await asyncio.gather(*(api.async_get_devices() for _ in range(10)))
@@ -108,14 +67,15 @@ async def test_concurrent_401s_share_one_refresh_and_retry_once(
     assert auth.refreshes == 1
     assert emulator.counters.token_calls["refresh_token"] == 1
     assert emulator.counters.unauthorized == 10
-    assert emulator.counters.api_calls == 20  # each call: one 401, one retry
+    assert emulator.counters.api_calls == 1 + 20  # each call: one 401, one retry
     assert emulator.counters.refresh_reuse == 0
+    assert emulator.counters.sessions_opened == 1
 
 
-async def test_second_401_is_not_retried_again(
+async def test_second_401_is_unauthorized_not_a_lost_login(
     session: aiohttp.ClientSession, token: Token, emulator: RingEmulator
 ) -> None:
-    """If the retry is refused too, the caller gets an error instead of a refresh loop."""
+    """If the retry is refused too, the caller gets RingUnauthorizedError, not a refresh loop."""
 
     class Useless(AbstractAuth):
         refreshes = 0
@@ -130,13 +90,33 @@ async def test_second_401_is_not_retried_again(
     auth = Useless()
     api = RingApi(session, auth, HARDWARE_ID)
 
-    with pytest.raises(RingApiError) as err:
+    with pytest.raises(RingUnauthorizedError) as err:
         await api.async_get_devices()
 
     assert err.value.status == 401
+    assert isinstance(err.value, RingApiError)
+    assert not isinstance(err.value, RingAuthError | RingTransientError)
     assert auth.refreshes == 1
     assert emulator.counters.api_calls == 2
     assert_no_secrets(err.value, "expired-access", "still-bad-access")
+
+
+async def test_401_when_the_auth_declines_to_refresh(
+    session: aiohttp.ClientSession, emulator: RingEmulator
+) -> None:
+    """A token the auth will not refresh (just refreshed) and Ring refuses: RingUnauthorizedError."""
+    tokens = emulator.issue_tokens(EMAIL, expires_in=60)
+    auth = FixedAuth(tokens["access_token"])
+    api = RingApi(session, auth, HARDWARE_ID)
+    await api.async_get_profile()
+    emulator.clock.advance(61)
+
+    with pytest.raises(RingUnauthorizedError) as err:
+        await api.async_get_devices()
+
+    assert auth.declined == 1
+    assert emulator.counters.unauthorized == 2
+    assert_no_secrets(err.value, tokens["access_token"])
 
 
 async def test_api_rate_limit(api: RingApi, emulator: RingEmulator) -> None:
@@ -206,12 +186,14 @@ async def test_api_hang_times_out(
 
 
 async def test_session_answer_without_profile_is_malformed(
-    api: RingApi, emulator: RingEmulator, monkeypatch: pytest.MonkeyPatch
+    api: RingApi, emulator: RingEmulator
 ) -> None:
     """A session answer without a profile id is not taken as an account."""
-    from ring_emulator import api as emulator_api
+    emulator.set_session_body(EMAIL, {"profile": {}})
 
-    monkeypatch.setattr(emulator_api, "session_body", lambda account: {"profile": {}})
+    with pytest.raises(RingMalformedResponseError):
+        await api.async_get_profile()
 
+    emulator.set_session_body(EMAIL, {"profile": []})
     with pytest.raises(RingMalformedResponseError):
         await api.async_get_profile()

@@ -1,10 +1,8 @@
 """The Ring token client against the emulator over real loopback HTTP."""
 
 import base64
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -40,7 +38,7 @@ from custom_components.ring_auth.ringclient.const import (
 from ring_emulator import Account, Fault, RingEmulator
 from tests.conftest import EMAIL, PASSWORD
 
-from .conftest import HARDWARE_ID, assert_no_secrets
+from .conftest import HARDWARE_ID, Script, answer, assert_no_secrets
 
 PARTNER = PartnerCredentials("partner-id", "partner-secret")
 
@@ -472,7 +470,7 @@ def test_base_url_defaults_to_ring(
     api = RingApi(None, None, HARDWARE_ID)  # type: ignore[arg-type]
 
     assert client.token_url == "https://oauth.ring.com/oauth/token"
-    assert api._base == "https://api.ring.com/clients_api"
+    assert api.base_url == "https://api.ring.com/clients_api"
 
 
 def test_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -482,7 +480,7 @@ def test_base_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     api = RingApi(None, None, HARDWARE_ID)  # type: ignore[arg-type]
 
     assert client.token_url == "http://127.0.0.1:8765/oauth/token"
-    assert api._base == "http://127.0.0.1:8765/clients_api"
+    assert api.base_url == "http://127.0.0.1:8765/clients_api"
 
 
 def test_explicit_url_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -492,7 +490,7 @@ def test_explicit_url_wins_over_environment(monkeypatch: pytest.MonkeyPatch) -> 
     api = RingApi(None, None, HARDWARE_ID, api_url="http://localhost:2/")  # type: ignore[arg-type]
 
     assert client.token_url == "http://localhost:1/oauth/token"
-    assert api._base == "http://localhost:2/clients_api"
+    assert api.base_url == "http://localhost:2/clients_api"
 
 
 def test_retry_after_forms() -> None:
@@ -511,49 +509,41 @@ def test_retry_after_forms() -> None:
 # -- answers the emulator does not give: a scripted server -------------------------------
 
 
-type Script = Callable[[web.Request], web.StreamResponse]
+@pytest.mark.parametrize(
+    ("body", "tsv_state", "phone"),
+    [
+        ({"next_time_in_secs": 60, "phone": "+3xxxxxxxx44"}, "sms", "+3xxxxxxxx44"),
+        (
+            {"next_time_in_secs": 60, "phone": "mxxx@example.com"},
+            "email",
+            "mxxx@example.com",
+        ),
+        ({"tsv_state": "push", "next_time_in_secs": 60}, "sms", None),
+        ({"tsv_state": None}, "sms", None),
+    ],
+)
+async def test_challenge_without_a_known_tsv_state(
+    scripted: tuple[RingAuthClient, list[Script]],
+    body: dict[str, object],
+    tsv_state: str,
+    phone: str | None,
+) -> None:
+    """A 412 without (or with an unknown) tsv_state is still a challenge; the way is guessed."""
+    client, answers = scripted
+    answers.append(answer(412, body))
+
+    result = await client.async_login(EMAIL, PASSWORD)
+
+    assert isinstance(result, TwoFactorRequired)
+    assert (result.tsv_state, result.phone) == (tsv_state, phone)
 
 
-@pytest.fixture
-async def scripted(
-    session: aiohttp.ClientSession,
-) -> AsyncIterator[tuple[RingAuthClient, list[Script]]]:
-    """Return a client on a loopback server that plays queued answers."""
-    answers: list[Script] = []
-
-    async def handler(request: web.Request) -> web.StreamResponse:
-        result = answers.pop(0)(request)
-        if isinstance(result, web.StreamResponse):
-            return result
-        return await result
-
-    app = web.Application()
-    app.router.add_post("/oauth/token", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield (
-        RingAuthClient(session, HARDWARE_ID, oauth_url=f"http://127.0.0.1:{port}"),
-        answers,
-    )
-    await runner.cleanup()
-
-
-def answer(status: int, body: Any = None, **headers: str) -> Script:
-    """Return a script step answering with this status, JSON body (or text) and headers."""
-    if isinstance(body, str):
-        return lambda _: web.Response(status=status, text=body, headers=headers)
-    return lambda _: web.json_response(body, status=status, headers=headers)
-
-
-async def test_challenge_without_tsv_state_is_malformed(
+async def test_challenge_without_json_is_malformed(
     scripted: tuple[RingAuthClient, list[Script]],
 ) -> None:
-    """A 412 that does not say how the code was sent is malformed, not a challenge."""
+    """A 412 page that is not JSON is malformed, not a challenge."""
     client, answers = scripted
-    answers.append(answer(412, {"next_time_in_secs": 60}))
+    answers.append(answer(412, "<html>Precondition Failed</html>"))
 
     with pytest.raises(RingMalformedResponseError):
         await client.async_login(EMAIL, PASSWORD)

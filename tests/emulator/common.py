@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+import json
 from typing import Any
 
 import aiohttp
@@ -35,7 +36,15 @@ async def post_token(
     async with session.post(
         f"{emu.url}/oauth/token", headers=headers or {}, **kwargs
     ) as resp:
-        return resp.status, await resp.json(content_type=None), resp.headers
+        return resp.status, parsed(await resp.read()), resp.headers
+
+
+def parsed(raw: bytes) -> Any:
+    """Return a body parsed as JSON, or as text when it is not JSON (a block, an HTML page)."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
 
 
 def password_form(email: str, password: str = PASSWORD) -> dict[str, str]:
@@ -108,11 +117,42 @@ async def refresh(
 
 
 async def api_get(
-    session: aiohttp.ClientSession, emu: RingEmulator, access_token: str
+    session: aiohttp.ClientSession,
+    emu: RingEmulator,
+    access_token: str,
+    path: str = "/clients_api/ring_devices",
+    hardware_id: str = HARDWARE_ID,
 ) -> tuple[int, Any]:
-    """GET /clients_api/ring_devices with a bearer token."""
-    hdrs = {"Authorization": f"Bearer {access_token}", **headers()}
-    async with session.get(f"{emu.url}/clients_api/ring_devices", headers=hdrs) as resp:
+    """GET an API path (the device list by default) with a bearer token."""
+    hdrs = {
+        "Authorization": f"Bearer {access_token}",
+        **headers(hardware_id=hardware_id),
+    }
+    async with session.get(f"{emu.url}{path}", headers=hdrs) as resp:
+        return resp.status, parsed(await resp.read())
+
+
+async def open_session(
+    session: aiohttp.ClientSession,
+    emu: RingEmulator,
+    access_token: str,
+    hardware_id: str = HARDWARE_ID,
+) -> tuple[int, Any]:
+    """POST /clients_api/session for this hardware id, as Ring's apps do."""
+    hdrs = {
+        "Authorization": f"Bearer {access_token}",
+        **headers(hardware_id=hardware_id),
+    }
+    body = {
+        "device": {
+            "hardware_id": hardware_id,
+            "metadata": {"api_version": "11", "device_model": "ring-auth-test"},
+            "os": "android",
+        }
+    }
+    async with session.post(
+        f"{emu.url}/clients_api/session", json=body, headers=hdrs
+    ) as resp:
         return resp.status, await resp.json(content_type=None)
 
 

@@ -42,6 +42,8 @@ def emulator_settings() -> EmulatorSettings:
             Account(email=NOFA, password=PASSWORD, tsv_state=None),
         ],
         partner_clients={PARTNER_ID: PARTNER_SECRET},
+        # Each test here looks at one thing; the session rule has its own (test_sessions.py).
+        require_session=False,
     )
 
 

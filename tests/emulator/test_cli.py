@@ -33,10 +33,48 @@ def test_parse_account() -> None:
     assert (acc.password, acc.tsv_state, acc.code) == ("p:w", "totp", "123456")
     acc = cli.parse_account("c@example.com:pw:email:")
     assert (acc.tsv_state, acc.code) == ("email", None)
+    acc = cli.parse_account("n@example.com:pw:none")
+    assert (acc.password, acc.tsv_state, acc.code) == ("pw", None, None)
     with pytest.raises(argparse.ArgumentTypeError):
         cli.parse_account("d@example.com:pw")
     with pytest.raises(argparse.ArgumentTypeError):
         cli.parse_account("d@example.com:pw:fax")
+
+
+def test_session_flags() -> None:
+    """POST session answers 201 and sessions are required unless the flags say otherwise."""
+    settings = cli.build_settings(cli.parse_args([]))
+    assert (settings.session_status, settings.require_session) == (201, True)
+    args = cli.parse_args(["--session-status", "200", "--no-require-session"])
+    settings = cli.build_settings(args)
+    assert (settings.session_status, settings.require_session) == (200, False)
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--session-status", "204"])
+
+
+async def test_account_without_2fa(socket_enabled: None) -> None:
+    """An account given as EMAIL:PASSWORD:none logs in with the password alone."""
+    out = io.StringIO()
+    stop = asyncio.Event()
+    args = cli.parse_args(["--port", "0", "--account", "plain@example.com:pw:none"])
+    task = asyncio.create_task(cli.serve(args, out, stop))
+    await wait_until(lambda: "listening" in out.getvalue())
+    url = out.getvalue().split()[-1]
+    form = {
+        "grant_type": "password",
+        "client_id": "ring_official_android",
+        "username": "plain@example.com",
+        "password": "pw",
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{url}/oauth/token", data=form) as resp,
+    ):
+        assert resp.status == 200
+        assert "refresh_token" in await resp.json()
+    assert "2FA code" not in out.getvalue()
+    stop.set()
+    await asyncio.wait_for(task, 3)
 
 
 def test_parse_partner_and_settings() -> None:

@@ -110,8 +110,8 @@ async def test_faults(emulator: RingEmulator, session: aiohttp.ClientSession) ->
     assert status == 200
     status, body = await call(session, emulator, "GET", "faults")
     assert body == [
-        {"fault": "server_error", "remaining": 2, "where": "token"},
-        {"fault": "rate_limit", "remaining": 1, "where": "any"},
+        {"fault": "server_error", "remaining": 2, "where": "token", "until": None},
+        {"fault": "rate_limit", "remaining": 1, "where": "any", "until": None},
     ]
     status, _, _ = await post_token(session, emulator, password_form(NOFA), headers())
     assert status == 500
@@ -177,4 +177,77 @@ async def test_tokens(emulator: RingEmulator, session: aiohttp.ClientSession) ->
     status, _ = await call(
         session, emulator, "POST", "tokens", {"email": "nobody@example.com"}
     )
+    assert status == 404
+
+
+async def test_tokens_with_chosen_values(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """Tokens can be minted with chosen strings and lifetime (Python and HTTP); reuse is refused."""
+    body = emulator.issue_tokens(
+        SMS, access_token="access-1", refresh_token="refresh-1", expires_in=120
+    )
+    assert body["access_token"] == "access-1"
+    assert body["refresh_token"] == "refresh-1"
+    assert body["expires_in"] == 120
+    status, _ = await api_get(session, emulator, "access-1")
+    assert status == 200
+    emulator.clock.advance(121)
+    status, _ = await api_get(session, emulator, "access-1")
+    assert status == 401
+    status, body = await refresh(session, emulator, "refresh-1")
+    assert status == 200
+    with pytest.raises(ValueError, match="already issued"):
+        emulator.issue_tokens(SMS, refresh_token="refresh-1")
+    status, body = await call(
+        session,
+        emulator,
+        "POST",
+        "tokens",
+        {"email": SMS, "access_token": "access-2", "expires_in": 30},
+    )
+    assert (status, body["access_token"], body["expires_in"]) == (200, "access-2", 30)
+    status, body = await call(
+        session, emulator, "POST", "tokens", {"email": SMS, "access_token": "access-2"}
+    )
+    assert status == 400
+
+
+async def test_token_listener_hears_every_pair(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """on_tokens hears logins, refreshes and minted pairs (for secrets-in-logs tests)."""
+    heard: list[tuple[str, str, str]] = []
+    emulator.tokens.listener = lambda account, pair: heard.append(
+        (account, pair.access_token, pair.refresh_token)
+    )
+    tokens = await login(session, emulator)
+    _, refreshed = await refresh(session, emulator, tokens["refresh_token"])
+    minted = emulator.issue_tokens(NOFA)
+
+    assert heard == [
+        (SMS, tokens["access_token"], tokens["refresh_token"]),
+        (SMS, refreshed["access_token"], refreshed["refresh_token"]),
+        (NOFA, minted["access_token"], minted["refresh_token"]),
+    ]
+
+
+async def test_dings_route(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """POST /_emulator/dings makes a device ring; bad devices and accounts are refused."""
+    tokens = emulator.issue_tokens(NOFA)
+    status, ding = await call(
+        session, emulator, "POST", "dings", {"email": NOFA, "kind": "motion"}
+    )
+    assert (status, ding["kind"], ding["expires_in"]) == (200, "motion", 180)
+    status, body = await api_get(
+        session, emulator, tokens["access_token"], "/clients_api/dings/active"
+    )
+    assert [d["id"] for d in body] == [ding["id"]]
+    status, _ = await call(
+        session, emulator, "POST", "dings", {"email": NOFA, "device_id": 1}
+    )
+    assert status == 400
+    status, _ = await call(session, emulator, "POST", "dings", {"email": "x@y.z"})
     assert status == 404

@@ -143,6 +143,25 @@ async def test_hang_until_client_timeout(
     assert status == 200
 
 
+async def test_hang_poll_setting(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """The hang poll interval is a setting; a departed client is noticed within it."""
+    emulator.settings.hang_poll = 0.01
+    emulator.inject(Fault.HANG, where="token")
+    with pytest.raises(TimeoutError):
+        async with session.post(
+            f"{emulator.url}/oauth/token", data=password_form(NOFA), timeout=SHORT
+        ):
+            pass
+    status, _, _ = await post_token(session, emulator, password_form(NOFA), headers())
+    assert status == 200
+    async with session.post(
+        f"{emulator.url}/_emulator/settings", json={"hang_poll": None}
+    ) as resp:
+        assert (await resp.json())["hang_poll"] is None
+
+
 async def test_hang_released_by_stop(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:

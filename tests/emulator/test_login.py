@@ -135,15 +135,15 @@ async def test_resend_only_after_interval(
 
 
 async def test_old_code_replaced_by_resend(
-    emulator: RingEmulator,
-    session: aiohttp.ClientSession,
-    monkeypatch: pytest.MonkeyPatch,
+    emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
     """Only the latest code sent is valid."""
-    codes = iter(["111111", "222222"])
-    monkeypatch.setattr("ring_emulator.twofactor.new_code", lambda: next(codes))
+    account = emulator.settings.find_account(SMS)
+    assert account is not None
+    account.code = "111111"
     await post_token(session, emulator, password_form(SMS), headers())
     emulator.clock.advance(60)
+    account.code = "222222"
     await post_token(session, emulator, password_form(SMS), headers())
     status, _, _ = await post_token(
         session, emulator, password_form(SMS), headers("111111")
@@ -312,30 +312,41 @@ async def test_json_body(
     assert "refresh_token" in body
 
 
-async def test_basic_auth_client(
+async def test_basic_auth_alone_is_not_enough(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
-    """HTTP Basic ring_official_android: stands in for client_id in the body."""
+    """HTTP Basic ring_official_android: without client_id in the body is a 400 (since 2024-09)."""
     form = password_form(SMS)
     del form["client_id"]
     basic = base64.b64encode(f"{CLIENT_ID}:".encode()).decode()
-    status, _, _ = await post_token(
+    status, body, _ = await post_token(
         session, emulator, form, {**headers(), "Authorization": f"Basic {basic}"}
     )
-    assert status == 412
+    assert status == 400
+    assert body["error"] == "invalid_request"
+    assert emulator.counters.codes_sent == {}
 
 
 @pytest.mark.parametrize("authorization", [None, "Basic !!!notbase64", "Bearer abc"])
 async def test_client_id_required(
     emulator: RingEmulator, session: aiohttp.ClientSession, authorization: str | None
 ) -> None:
-    """Without client_id the consumer grant is refused as invalid_client."""
+    """Without client_id in the body the password grant is refused, whatever the header."""
     form = password_form(SMS)
     del form["client_id"]
     hdrs = headers()
     if authorization:
         hdrs["Authorization"] = authorization
     status, body, _ = await post_token(session, emulator, form, hdrs)
+    assert (status, body["error"]) == (400, "invalid_request")
+
+
+async def test_wrong_client_id_is_invalid_client(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """A client_id Ring does not know is an invalid client, before the password is looked at."""
+    form = password_form(SMS) | {"client_id": "someone_else"}
+    status, body, _ = await post_token(session, emulator, form, headers())
     assert (status, body) == (401, {"error": "invalid_client"})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import aiohttp
 import pytest
 
@@ -241,3 +243,32 @@ async def test_prune(emulator: RingEmulator) -> None:
         emulator.issue_tokens(NOFA)
     assert len(emulator.tokens) == 2 * 63 + 2
     assert emulator.tokens.check_access(exchanged.pair.access_token) is None
+
+
+async def test_refresh_with_http_basic_client(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """The refresh grant takes the client id from HTTP Basic alone, as python-ring-doorbell sends it."""
+    tokens = emulator.issue_tokens(NOFA)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    basic = base64.b64encode(b"ring_official_android:").decode()
+    status, body, _ = await post_token(
+        session, emulator, form, {"Authorization": f"Basic {basic}"}
+    )
+    assert status == 200
+    assert body["refresh_token"] != tokens["refresh_token"]
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Basic !!!notbase64", "Basic /w==", "Bearer x"]
+)
+async def test_refresh_without_a_readable_client(
+    emulator: RingEmulator, session: aiohttp.ClientSession, authorization: str
+) -> None:
+    """No client_id in the body and no readable HTTP Basic client: invalid_client."""
+    tokens = emulator.issue_tokens(NOFA)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    status, body, _ = await post_token(
+        session, emulator, form, {"Authorization": authorization}
+    )
+    assert (status, body) == (401, {"error": "invalid_client"})

@@ -24,8 +24,11 @@ pytestmark = pytest.mark.usefixtures("fast_manager")
 DAY = timedelta(hours=24)
 
 
-def expire_access_token(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Make the stored access token two hours old (past its one-hour lifetime)."""
+def expire_access_token(
+    hass: HomeAssistant, entry: MockConfigEntry, emulator: RingEmulator
+) -> None:
+    """Make the stored access token two hours old (past its one-hour life, at Ring too)."""
+    emulator.clock.advance(7200)
     token = entry.data["token"]
     hass.config_entries.async_update_entry(
         entry,
@@ -69,7 +72,7 @@ async def test_outage_at_setup_retries(
 ) -> None:
     """Ring down at start-up: set-up is retried later, the login is kept, no reauth."""
     if expire:
-        expire_access_token(hass, config_entry)
+        expire_access_token(hass, config_entry, emulator)
     token = dict(config_entry.data["token"])
     emulator.inject(fault, count=count, where=where)
 
@@ -88,7 +91,7 @@ async def test_setup_retry_recovers(
     config_entry: MockConfigEntry,
 ) -> None:
     """After an outage at start-up, the retry (past the backoff) loads the entry."""
-    expire_access_token(hass, config_entry)
+    expire_access_token(hass, config_entry, emulator)
     emulator.inject(Fault.SERVER_ERROR, where="token")
     await setup_entry(hass, config_entry)
     assert config_entry.state is ConfigEntryState.SETUP_RETRY
@@ -107,7 +110,7 @@ async def test_revoked_login_at_setup_asks_for_reauth_once(
     hass: HomeAssistant, emulator: RingEmulator, config_entry: MockConfigEntry
 ) -> None:
     """Ring refused the stored login: set-up fails and exactly one reauth flow starts."""
-    expire_access_token(hass, config_entry)
+    expire_access_token(hass, config_entry, emulator)
     emulator.revoke(EMAIL)
 
     await setup_entry(hass, config_entry)

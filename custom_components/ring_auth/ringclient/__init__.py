@@ -19,6 +19,7 @@ from .exceptions import (
     RingTimeoutError,
     RingTooManyCodesError,
     RingTransientError,
+    RingUnauthorizedError,
 )
 from .models import PartnerCredentials, Token, TwoFactorRequired
 from .websignin import RingWebSignIn, SignInStep
@@ -48,6 +49,7 @@ __all__ = [
     "RingTimeoutError",
     "RingTooManyCodesError",
     "RingTransientError",
+    "RingUnauthorizedError",
     "RingWebSignIn",
     "SignInStep",
     "Token",

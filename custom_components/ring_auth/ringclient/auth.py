@@ -18,6 +18,9 @@ from .const import (
     MIN_EXPIRES_IN,
     TOKEN_PATH,
     TOKEN_TIMEOUT,
+    TSV_EMAIL,
+    TSV_SMS,
+    TSV_TOTP,
 )
 from .exceptions import (
     RingApiError,
@@ -93,12 +96,13 @@ class RingAuthClient:
         if resp.ok:
             return _parse_token(body, None)
         if resp.status == 412:
-            if body is None or not isinstance(body.get("tsv_state"), str):
-                raise RingMalformedResponseError("2FA challenge without tsv_state")
+            if body is None:
+                raise RingMalformedResponseError("2FA challenge without a JSON body")
             phone = body.get("phone")
+            destination = phone if isinstance(phone, str) and phone else None
             return TwoFactorRequired(
-                tsv_state=body["tsv_state"],
-                phone=phone if isinstance(phone, str) and phone else None,
+                tsv_state=_tsv_state(body.get("tsv_state"), destination),
+                phone=destination,
                 next_time_in_secs=_int_or(body.get("next_time_in_secs"), 60),
             )
         text = _error_text(body)
@@ -239,6 +243,19 @@ def _transient_or_api_error(resp: _http.RawResponse) -> Exception:
             f"Unreadable answer from Ring (HTTP {resp.status})"
         )
     return RingApiError(resp.status)
+
+
+def _tsv_state(value: Any, destination: str | None) -> str:
+    """Return how the code was sent: Ring's tsv_state, else a guess from the destination.
+
+    Ring's 412 has been seen without tsv_state (eigenein/my-iot-rs issue #61, 2020); an
+    unknown or missing method is read from the masked destination (an email has an "@").
+    """
+    if value in (TSV_SMS, TSV_EMAIL, TSV_TOTP):
+        return str(value)
+    if value is not None:
+        _LOGGER.debug("Unknown 2FA method %r from Ring", value)
+    return TSV_EMAIL if destination and "@" in destination else TSV_SMS
 
 
 def _error_text(body: dict[str, Any] | None) -> str:

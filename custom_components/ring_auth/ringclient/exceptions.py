@@ -102,3 +102,15 @@ class RingApiError(RingError):
         """Keep the status."""
         super().__init__(f"{message} (HTTP {status})")
         self.status = status
+
+
+class RingUnauthorizedError(RingApiError):
+    """The API refused the access token (401) again after the one refresh, or none was made.
+
+    Not a lost login by itself: the token endpoint decides that (RingInvalidGrantError). A
+    subclass of RingApiError with ``status`` 401 so that code written before it still works.
+    """
+
+    def __init__(self) -> None:
+        """Build the error; the status is always 401."""
+        super().__init__(401, "Ring refused the access token")

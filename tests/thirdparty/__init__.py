@@ -1,0 +1,1 @@
+"""A client nobody here wrote (python-ring-doorbell) judging the emulator."""
