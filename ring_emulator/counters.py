@@ -24,6 +24,9 @@ class Counters:
     api_calls: int = 0
     authorized_devices: dict[str, list[str]] = field(default_factory=dict)
     codes_sent: dict[str, int] = field(default_factory=dict)
+    endpoints: dict[str, int] = field(
+        default_factory=dict
+    )  # "GET /clients_api/..." -> calls
 
     def __getitem__(self, name: str) -> Any:
         """Return a counter by name."""
@@ -38,6 +41,10 @@ class Counters:
         devices = self.authorized_devices.setdefault(email, [])
         if hardware_id not in devices:
             devices.append(hardware_id)
+
+    def count_endpoint(self, endpoint: str) -> None:
+        """Count one request to an endpoint ("METHOD /route/{template}")."""
+        self.endpoints[endpoint] = self.endpoints.get(endpoint, 0) + 1
 
     def count_grant(self, grant: str) -> None:
         """Count one call to the token endpoint for this grant type."""

@@ -11,16 +11,21 @@ from types import TracebackType
 from typing import Any, Literal, Self
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from yarl import URL
 
 from . import api
 from .control import add_control_routes
 from .counters import Counters
+from .devices_api import add_device_routes, ring_devices_body
 from .faults import Fault, FaultQueue, FaultSpec, make_spec
+from .household import Household
+from .household_control import add_household_routes
 from .linking import Linking
 from .oauth import CONSUMER_CLIENT_ID, TokenEndpoint, read_params, token_body
 from .reply import Reply, error
 from .settings import Account, Clock, EmulatorSettings
+from .snapshots import SnapshotImages
 from .tokens import TokenStore
 from .twofactor import CodeListener, TwoFactor
 
@@ -38,6 +43,7 @@ UNAUTHORIZED = {
 
 type Area = Literal["token", "api"]
 type Process = Callable[[], Awaitable[Reply]]
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def canned_response(spec: FaultSpec, lifetime: int) -> web.Response | None:
@@ -63,6 +69,19 @@ def canned_response(spec: FaultSpec, lifetime: int) -> web.Response | None:
     return None
 
 
+def endpoint_counter(counters: Counters) -> Middleware:
+    """Return a middleware counting each request by method and route (not /_emulator/)."""
+
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        resource = request.match_info.route.resource
+        if resource is not None and not request.path.startswith("/_emulator/"):
+            counters.count_endpoint(f"{request.method} {resource.canonical}")
+        return await handler(request)
+
+    return count
+
+
 class RingEmulator:
     """An in-process fake of Ring's OAuth server and client API."""
 
@@ -83,6 +102,8 @@ class RingEmulator:
         self.endpoint = TokenEndpoint(
             self._settings, self.tokens, self.twofactor, self.counters, self.linking
         )
+        self.household = Household(self.clock, lambda: self.settings.accounts)
+        self.snapshot_images = SnapshotImages()
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
@@ -106,12 +127,14 @@ class RingEmulator:
         if self._runner is not None:
             raise RuntimeError("emulator already started")
         self._stopping = asyncio.Event()
-        app = web.Application()
+        app = web.Application(middlewares=[endpoint_counter(self.counters)])
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
         app.router.add_post("/clients_api/session", self._api)
         app.router.add_get("/clients_api/ring_devices", self._api)
+        add_device_routes(app, self)
         add_control_routes(app, self)
+        add_household_routes(app, self)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         try:
@@ -195,12 +218,14 @@ class RingEmulator:
         return token_body(self.tokens.issue(account.key, client_id))
 
     def reset(self) -> None:
-        """Clear faults, counters, tokens, linking codes and 2FA state."""
+        """Clear faults, counters, tokens, linking codes and 2FA state; default households."""
         self.faults.clear()
         self.counters.clear()
         self.tokens.clear()
         self.twofactor.clear()
         self.linking.clear()
+        self.household.clear()
+        self.snapshot_images.clear()
 
     async def _authorize(self, request: web.Request) -> web.StreamResponse:
         """GET /oauth/authorize: the partner consent page (a browser step, no faults)."""
@@ -232,7 +257,8 @@ class RingEmulator:
                 return error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
             self.counters.add_device(account.email, request.headers.get("hardware_id"))
             if request.path.endswith("/ring_devices"):
-                return Reply(200, api.devices_body(account))
+                now = self.clock.now()
+                return Reply(200, ring_devices_body(self.household, account, now))
             with contextlib.suppress(ValueError):
                 body: Any = json.loads(await request.read() or b"{}")
                 device = body.get("device") if isinstance(body, dict) else None
@@ -241,6 +267,29 @@ class RingEmulator:
                 ):
                     self.counters.add_device(account.email, device["hardware_id"])
             return Reply(200, api.session_body(account))
+
+        return await self._serve(request, "api", process)
+
+    async def serve_authorized(
+        self,
+        request: web.Request,
+        respond: Callable[[Account], Awaitable[Reply]],
+    ) -> web.StreamResponse:
+        """Serve a client-API request for the account of its access token (401 without one).
+
+        Counted in api_calls, faults applied, its hardware id recorded as an authorized device.
+        """
+        self.counters.api_calls += 1
+
+        async def process() -> Reply:
+            token = api.bearer_token(request.headers.get("Authorization", ""))
+            key = self.tokens.check_access(token) if token else None
+            account = None if key is None else self.settings.find_account(key)
+            if account is None:
+                self.counters.unauthorized += 1
+                return error(401, UNAUTHORIZED, **{"WWW-Authenticate": "Bearer"})
+            self.counters.add_device(account.email, request.headers.get("hardware_id"))
+            return await respond(account)
 
         return await self._serve(request, "api", process)
 

@@ -54,7 +54,7 @@ async def test_session_tolerates_odd_bodies(
 async def test_ring_devices(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
-    """The device list has a doorbell, a stickup cam and a chime with the documented fields."""
+    """The device list holds the default household, each device with the documented fields."""
     tokens = await login(session, emulator)
     status, body = await api_get(session, emulator, tokens["access_token"])
     assert status == 200
@@ -64,19 +64,26 @@ async def test_ring_devices(
         "chimes",
         "stickup_cams",
         "other",
+        "base_stations",
+        "beams_bridges",
     }
-    assert [d["kind"] for d in body["doorbots"]] == ["lpd_v1"]
-    assert [d["kind"] for d in body["stickup_cams"]] == ["hp_cam_v1"]
-    assert len(body["chimes"]) == 1
+    assert [d["kind"] for d in body["doorbots"]] == ["lpd_v2", "doorbell_v5"]
+    assert [d["kind"] for d in body["stickup_cams"]] == [
+        "stickup_cam_lunar",
+        "floodlight_v2",
+    ]
+    assert [d["kind"] for d in body["chimes"]] == ["chime_pro"]
     fields = {
-        "id", "description", "kind", "firmware_version", "location_id", "battery_life", "alerts",
-        "health", "features", "settings", "time_zone", "address", "latitude", "longitude",
+        "id", "description", "kind", "firmware_version", "location_id", "alerts", "features",
+        "settings", "time_zone", "address", "latitude", "longitude", "owner", "device_id",
     }  # fmt: skip
-    for device in body["doorbots"] + body["stickup_cams"] + body["chimes"]:
+    devices = body["doorbots"] + body["stickup_cams"] + body["chimes"]
+    for device in devices:
         assert fields <= set(device)
         assert device["alerts"]["connection"] == "online"
-    ids = [d["id"] for d in body["doorbots"] + body["stickup_cams"] + body["chimes"]]
-    assert len(set(ids)) == 3
+    for camera in body["doorbots"] + body["stickup_cams"]:
+        assert {"battery_life", "health", "external_connection"} <= set(camera)
+    assert len({d["id"] for d in devices}) == 5
 
 
 async def test_unauthorized(
