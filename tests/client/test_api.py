@@ -16,56 +16,11 @@ from custom_components.ring_auth.ringclient import (
     RingServerError,
     RingTimeoutError,
     Token,
-    TwoFactorRequired,
 )
 from ring_emulator import Fault, RingEmulator
-from tests.conftest import ACCOUNT_ID, EMAIL, PASSWORD
+from tests.conftest import ACCOUNT_ID, EMAIL
 
-from .conftest import HARDWARE_ID, assert_no_secrets
-
-
-class CountingAuth(AbstractAuth):
-    """A minimal auth: one lock, refresh only when the rejected token is still current."""
-
-    def __init__(self, client: RingAuthClient, token: Token) -> None:
-        """Hold the token."""
-        self.client = client
-        self.token = token
-        self.lock = asyncio.Lock()
-        self.refreshes = 0
-
-    async def async_get_access_token(self) -> str:
-        """Return the held access token as is."""
-        return self.token.access_token
-
-    async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
-        """Refresh once for everyone who saw the same rejected token."""
-        async with self.lock:
-            if self.token.access_token == rejected_access_token:
-                self.refreshes += 1
-                self.token = await self.client.async_refresh(self.token.refresh_token)
-            return self.token.access_token
-
-
-@pytest.fixture
-async def token(client: RingAuthClient, emulator: RingEmulator) -> Token:
-    """Log in through 2FA and return the token."""
-    assert isinstance(await client.async_login(EMAIL, PASSWORD), TwoFactorRequired)
-    result = await client.async_login(EMAIL, PASSWORD, emulator.last_code(EMAIL))
-    assert isinstance(result, Token)
-    return result
-
-
-@pytest.fixture
-def auth(client: RingAuthClient, token: Token) -> CountingAuth:
-    """Return the counting auth holding the logged-in token."""
-    return CountingAuth(client, token)
-
-
-@pytest.fixture
-def api(session: aiohttp.ClientSession, auth: CountingAuth) -> RingApi:
-    """Return the API client on the emulator."""
-    return RingApi(session, auth, HARDWARE_ID)
+from .conftest import HARDWARE_ID, CountingAuth, assert_no_secrets
 
 
 async def test_profile_and_devices(
@@ -77,9 +32,12 @@ async def test_profile_and_devices(
 
     assert profile["id"] == ACCOUNT_ID
     assert profile["email"] == EMAIL
-    assert [d["kind"] for d in devices["doorbots"]] == ["lpd_v1"]
-    assert [d["kind"] for d in devices["stickup_cams"]] == ["hp_cam_v1"]
-    assert len(devices["chimes"]) == 1
+    assert [d["kind"] for d in devices["doorbots"]] == ["lpd_v2", "doorbell_v5"]
+    assert [d["kind"] for d in devices["stickup_cams"]] == [
+        "stickup_cam_lunar",
+        "floodlight_v2",
+    ]
+    assert [d["kind"] for d in devices["chimes"]] == ["chime_pro"]
     assert auth.refreshes == 0
     assert emulator.counters.api_calls == 2
     assert emulator.counters.unauthorized == 0
