@@ -1,0 +1,1 @@
+"""Third-party Ring clients driven against the emulator."""
