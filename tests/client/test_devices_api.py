@@ -2,6 +2,7 @@
 
 from datetime import UTC
 import io
+import logging
 
 import aiohttp
 from PIL import Image
@@ -306,3 +307,39 @@ async def test_expired_token_refreshes_once(
 
     assert len(history) == 3
     assert emulator.counters.token_calls["refresh_token"] == 1
+
+
+async def test_no_secret_in_debug_logs_or_errors(
+    devices_api: RingDevicesApi,
+    emulator: RingEmulator,
+    auth: CountingAuth,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Device calls, a refresh among them, and their errors log and say no token."""
+    caplog.set_level(logging.DEBUG)
+    old = auth.token
+    emulator.clock.advance(3601)
+    devices = await devices_api.async_get_devices()
+    for device in devices:
+        await devices_api.async_get_health(device)
+        if device.has_camera:
+            await devices_api.async_get_history(device)
+            await devices_api.async_get_snapshot(device)
+    await devices_api.async_set_light(DRIVEWAY, True)
+    emulator.inject(Fault.HTML, where="api")
+    with pytest.raises(RingMalformedResponseError) as malformed:
+        await devices_api.async_get_history(FRONT)
+    with pytest.raises(RingApiError) as refused:
+        await devices_api.async_set_siren(FRONT, True)
+
+    secrets = {
+        old.access_token,
+        old.refresh_token,
+        auth.token.access_token,
+        auth.token.refresh_token,
+    }
+    for text in [caplog.text, *(repr(e.value) for e in (malformed, refused))]:
+        for secret in secrets:
+            assert secret not in text
+    assert "/doorbots/" in caplog.text  # the calls were logged
+    assert auth.refreshes == 1
