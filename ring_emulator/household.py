@@ -73,25 +73,34 @@ class Household:
         for at, dev, kind, answered in sorted(past, key=lambda p: p[0]):
             self._record(dev, kind, answered, at)  # ids grow with time, as Ring's do
 
-    def _furnish_all(self) -> None:
-        """Give every configured account its household (before a lookup by device id)."""
+    def _live(self) -> set[str]:
+        """Furnish every configured account; return their keys (devices of others are gone)."""
+        keys = set()
         for account in self._accounts():
             self._furnish(account)
+            keys.add(account.key)
+        return keys
 
     def devices(self, email: str | None = None) -> list[EmuDevice]:
         """Return the devices an account sees (owned or shared), or every device."""
-        if email is None:
-            self._furnish_all()
-            return sorted(self._devices.values(), key=lambda d: d.id)
-        key = self.account(email).key
+        key = None if email is None else self.account(email).key
+        live = self._live()
         return sorted(
-            (d for d in self._devices.values() if d.visible_to(key)), key=lambda d: d.id
+            (
+                d
+                for d in self._devices.values()
+                if d.owner in live and (key is None or d.visible_to(key))
+            ),
+            key=lambda d: d.id,
         )
 
     def device(self, dev_id: int) -> EmuDevice:
         """Return a device by id, or raise KeyError."""
-        self._furnish_all()
-        return self._devices[dev_id]
+        live = self._live()
+        dev = self._devices.get(dev_id)
+        if dev is None or dev.owner not in live:
+            raise KeyError(dev_id)
+        return dev
 
     def owner(self, dev: EmuDevice) -> Account:
         """Return the account that owns a device."""
@@ -99,9 +108,11 @@ class Household:
 
     def visible(self, account: Account, dev_id: int) -> EmuDevice | None:
         """Return the device if this account may see it (else None, as if it did not exist)."""
-        self._furnish(account)
+        live = self._live()
         dev = self._devices.get(dev_id)
-        return dev if dev is not None and dev.visible_to(account.key) else None
+        if dev is None or dev.owner not in live:
+            return None
+        return dev if dev.visible_to(account.key) else None
 
     def add_device(
         self,

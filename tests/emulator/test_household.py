@@ -214,3 +214,19 @@ def test_summary(emulator: RingEmulator) -> None:
     assert summary["email"] == SMS
     assert summary["light_on"] is True
     assert summary["events"] == 2
+
+
+def test_devices_of_a_removed_account_are_gone(emulator: RingEmulator) -> None:
+    """When an account leaves the settings, its devices (shared ones too) disappear."""
+    household = emulator.household
+    household.share(FRONT, EMAIL)
+    viewer = household.account(EMAIL)
+    emulator.settings.accounts = [
+        a for a in emulator.settings.accounts if a.email != SMS
+    ]
+
+    assert household.visible(viewer, FRONT) is None
+    assert FRONT not in [d.id for d in household.devices(EMAIL)]
+    assert all(d.owner != SMS for d in household.devices())
+    with pytest.raises(KeyError):
+        household.device(FRONT)

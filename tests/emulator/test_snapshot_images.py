@@ -7,9 +7,10 @@ import io
 from PIL import Image
 import pytest
 
+from ring_emulator import snapshots
 from ring_emulator.font import draw_text, fill, fit_scale, glyph, text_width
 from ring_emulator.jpeg import BitWriter, encode_grey, quant_table
-from ring_emulator.snapshots import CACHE_SIZE, HEIGHT, WIDTH, SnapshotImages, compose
+from ring_emulator.snapshots import HEIGHT, WIDTH, SnapshotImages, compose
 
 
 def decode(data: bytes) -> Image.Image:
@@ -62,7 +63,7 @@ def test_font() -> None:
     assert canvas.count(255) < 100
 
 
-def test_picture_names_the_device() -> None:
+def test_picture_names_the_device(monkeypatch: pytest.MonkeyPatch) -> None:
     """The picture differs by name and by time, and is cached per (device, name, time)."""
     images = SnapshotImages()
     first = images.image(1, "Front Door", "lpd_v2", 1_777_000_000)
@@ -72,7 +73,8 @@ def test_picture_names_the_device() -> None:
     assert len({first, later, renamed}) == 3
     assert decode(first).size == (WIDTH, HEIGHT)
     assert compose("", "x", 0).count(245) > 0  # an empty name still draws a '?'
-    for n in range(CACHE_SIZE + 1):
+    monkeypatch.setattr(snapshots, "CACHE_SIZE", 3)
+    for n in range(3):
         images.image(2, "Cam", "x", n)
     assert (
         images.image(1, "Front Door", "lpd_v2", 1_777_000_000) is not first
