@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 import itertools
 from typing import Any
 
-from .device_views import DING_LIFETIME
 from .devices import (
     DEFAULT_HISTORY,
     EVENT_KINDS,
@@ -27,6 +26,7 @@ from .devices import (
     device_id,
     group_for,
 )
+from .ding_feed import DingFeed
 from .settings import Account, Clock
 
 # History ids are large and increasing, like Ring's (which exceed 2**53).
@@ -45,8 +45,7 @@ class Household:
         self._devices: dict[int, EmuDevice] = {}
         self._homes: set[str] = set()
         self._event_ids = itertools.count(EVENT_ID_BASE)
-        # ding id -> (its time, the hardware ids it was listed to)
-        self._delivered: dict[int, tuple[float, set[str]]] = {}
+        self._dings = DingFeed()
 
     def account(self, email: str) -> Account:
         """Return a configured account by email, or raise KeyError."""
@@ -234,32 +233,16 @@ class Household:
         self, account: Account, hardware_id: str
     ) -> list[tuple[EmuDevice, EmuEvent]]:
         """Return fresh dings and motions not yet listed to this client (hardware id)."""
-        now = self._clock.now()
-        self._delivered = {
-            ding: (at, seen)
-            for ding, (at, seen) in self._delivered.items()
-            if at > now - DING_LIFETIME
-        }
-        fresh = []
-        for dev in self.devices(account.email):
-            for event in dev.events:
-                if (
-                    event.kind == "on_demand"
-                    or not now - DING_LIFETIME < event.at <= now
-                ):
-                    continue
-                seen = self._delivered.setdefault(event.id, (event.at, set()))[1]
-                if hardware_id not in seen:
-                    seen.add(hardware_id)
-                    fresh.append((dev, event))
-        return fresh
+        return self._dings.take(
+            self.devices(account.email), hardware_id, self._clock.now()
+        )
 
     def clear(self, email: str | None = None) -> None:
         """Remove an account's devices (it then has none), or start everything afresh."""
         if email is None:
             self._devices.clear()
             self._homes.clear()
-            self._delivered.clear()
+            self._dings.clear()
             return
         key = self.account(email).key
         for dev in [d for d in self._devices.values() if d.owner == key]:

@@ -15,13 +15,12 @@ from custom_components.ring_auth.ringclient import (
 )
 from custom_components.ring_auth.ringclient.kinds import model_name
 from custom_components.ring_auth.ringclient.parse import (
-    as_bool,
-    as_time,
     parse_devices,
     parse_health,
     parse_history,
     parse_snapshot_times,
 )
+from custom_components.ring_auth.ringclient.values import as_bool, as_time
 
 JPEG = b"\xff\xd8\xff\xe0 a jpeg"
 
