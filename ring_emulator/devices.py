@@ -55,6 +55,11 @@ def default_light(kind: str) -> bool:
     return any(word in kind.casefold() for word in LIGHT_WORDS)
 
 
+def default_siren(kind: str) -> bool:
+    """Return whether a camera of this kind has a siren, unless told otherwise."""
+    return default_light(kind) or kind.casefold() in SIREN_KINDS
+
+
 @dataclass(slots=True, frozen=True)
 class EmuEvent:
     """One event in a device's history."""

@@ -23,6 +23,7 @@ from .devices import (
     checked_value,
     default_devices,
     default_light,
+    default_siren,
     device_id,
     group_for,
 )
@@ -148,7 +149,7 @@ class Household:
             created_at=self._clock.now(),
             battery=battery,
             has_light=camera and has_light,
-            has_siren=camera and (has_light if siren is None else siren),
+            has_siren=camera and (default_siren(kind) if siren is None else siren),
         )
         self._devices[dev.id] = dev
         return dev

@@ -81,6 +81,12 @@ class HouseholdControl:
         options = {
             k: data[k] for k in ("group", "battery", "light", "siren") if k in data
         }
+        for name in ("light", "siren"):
+            if name in options and not isinstance(options[name], bool):
+                raise ControlError(f"{name} must be true or false")
+        battery = options.get("battery")
+        if isinstance(battery, bool) or not isinstance(battery, int | None):
+            raise ControlError("battery must be a percentage or null")
         dev = self.emu.household.add_device(
             data["email"], data["kind"], data["name"], **options
         )

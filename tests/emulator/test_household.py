@@ -54,6 +54,7 @@ def test_add_devices_by_kind(emulator: RingEmulator) -> None:
             SMS, "three_p_cam", "Shed", group="stickup_cams", light=False
         ),
         household.add_device(SMS, "beams_bridge_v1", "Bridge"),
+        household.add_device(SMS, "stickup_cam_lunar", "Shed door", battery=20),
     ]
 
     assert [(d.id, d.group, d.has_light, d.has_siren) for d in added] == [
@@ -64,6 +65,7 @@ def test_add_devices_by_kind(emulator: RingEmulator) -> None:
         (111015, "stickup_cams", False, True),
         (111016, "stickup_cams", False, False),
         (111017, "other", False, False),
+        (111018, "stickup_cams", False, True),
     ]
     household.remove_device(111012)
     assert household.add_device(SMS, "chime", "Again").id == 111012

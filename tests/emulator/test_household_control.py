@@ -80,6 +80,18 @@ async def test_add_change_share_remove(
             201,
         ),
         ("POST", "devices", [1], 400),
+        (
+            "POST",
+            "devices",
+            {"email": SMS, "kind": "x", "name": "x", "light": "on"},
+            400,
+        ),
+        (
+            "POST",
+            "devices",
+            {"email": SMS, "kind": "x", "name": "x", "battery": "9"},
+            400,
+        ),
         ("PATCH", f"devices/{GARDEN}", {"battery": "full"}, 400),
         ("PATCH", f"devices/{GARDEN}", {"owner": "me"}, 400),
         ("PATCH", "devices/garden", {"battery": 5}, 404),
