@@ -1,7 +1,9 @@
 """A local emulator of Ring's OAuth server and client API, for tests, demos and benchmarks."""
 
 from .counters import Counters
+from .devices import EmuDevice, EmuEvent
 from .faults import Fault
+from .household import Household
 from .oauth import CONSUMER_CLIENT_ID
 from .server import RingEmulator
 from .settings import Account, Clock, EmulatorSettings
@@ -12,8 +14,11 @@ __all__ = [
     "Account",
     "Clock",
     "Counters",
+    "EmuDevice",
+    "EmuEvent",
     "EmulatorSettings",
     "Fault",
+    "Household",
     "RingEmulator",
     "Tamper",
 ]

@@ -1,4 +1,4 @@
-"""The REST API behind the token: session, devices, active dings and light groups."""
+"""The REST API behind the token: session, the device list and light groups (devices_api.py: the rest)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from . import api
+from .devices_api import ring_devices_body
 from .reply import Reply, error
 from .settings import Account
 
@@ -100,15 +101,8 @@ class ClientApi:
         """GET /clients_api/ring_devices."""
 
         async def answer(account: Account) -> Reply:
-            return Reply(200, api.devices_body(account))
-
-        return await self.authorized(request, answer)
-
-    async def active_dings(self, request: web.Request) -> web.StreamResponse:
-        """GET /clients_api/dings/active: the dings injected and not yet expired."""
-
-        async def answer(account: Account) -> Reply:
-            return Reply(200, self.emu.dings.active(account.key))
+            now = self.emu.clock.now()
+            return Reply(200, ring_devices_body(self.emu.household, account, now))
 
         return await self.authorized(request, answer)
 
@@ -117,7 +111,10 @@ class ClientApi:
         location = request.match_info["location_id"]
 
         async def answer(account: Account) -> Reply:
-            if location not in api.location_ids(account):
+            locations = {
+                d.location_id for d in self.emu.household.devices(account.email)
+            }
+            if location not in locations:
                 return error(404, {"error": f"Location {location} not found"})
             return Reply(200, {"device_groups": []})
 
@@ -130,5 +127,4 @@ def add_client_api_routes(app: web.Application, emu: RingEmulator) -> None:
     handlers = ClientApi(emu)
     app.router.add_post("/clients_api/session", handlers.session)
     app.router.add_get("/clients_api/ring_devices", handlers.ring_devices)
-    app.router.add_get("/clients_api/dings/active", handlers.active_dings)
     app.router.add_get("/groups/v1/locations/{location_id}/groups", handlers.groups)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from .dings import DING_LIFETIME
 from .oauth import CONSUMER_CLIENT_ID
 
 if TYPE_CHECKING:
@@ -171,17 +170,6 @@ class ControlApi:
         self.emu.set_session_body(str(data.get("email", "")), data.get("body"))
         return web.json_response({"ok": True})
 
-    async def post_ding(self, request: web.Request) -> web.StreamResponse:
-        """POST /_emulator/dings: {"email", "kind", "device_id", "expires_in"}; returns the ding."""
-        data = await _json(request)
-        ding = self.emu.inject_ding(
-            str(data.get("email", "")),
-            kind=str(data.get("kind", "ding")),
-            device_id=_opt_int(data.get("device_id")),
-            expires_in=int(data.get("expires_in", DING_LIFETIME)),
-        )
-        return web.json_response(ding)
-
 
 def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
     """Register the /_emulator/ routes for this emulator."""
@@ -200,7 +188,6 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
         ("POST", "/_emulator/sessions/forget", api.post_forget_sessions),
         ("GET", "/_emulator/session_body/{email}", api.get_session_body),
         ("POST", "/_emulator/session_body", api.post_session_body),
-        ("POST", "/_emulator/dings", api.post_ding),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

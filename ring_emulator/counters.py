@@ -35,6 +35,8 @@ class Counters:
     codes_sent: dict[str, int] = field(default_factory=dict)
     web_signin: dict[str, int] = field(default_factory=_web_counts)
     password_blocked: int = 0
+    # "GET /clients_api/..." -> calls
+    endpoints: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> Any:
         """Return a counter by name."""
@@ -49,6 +51,10 @@ class Counters:
         devices = self.authorized_devices.setdefault(email, [])
         if hardware_id not in devices:
             devices.append(hardware_id)
+
+    def count_endpoint(self, endpoint: str) -> None:
+        """Count one request to an endpoint ("METHOD /route/{template}")."""
+        self.endpoints[endpoint] = self.endpoints.get(endpoint, 0) + 1
 
     def count_grant(self, grant: str) -> None:
         """Count one call to the token endpoint for this grant type."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import api
-from .dings import DING_LIFETIME, Dings
+from .device_views import ding_entry
+from .household import Household
 from .oauth import CONSUMER_CLIENT_ID, token_body
 from .sessions import Sessions
 from .settings import Account, EmulatorSettings
@@ -20,7 +20,7 @@ class EmulatorHooks:
     tokens: TokenStore
     twofactor: TwoFactor
     sessions: Sessions
-    dings: Dings
+    household: Household
 
     def account(self, email: str) -> Account:
         """Return a configured account or raise KeyError."""
@@ -73,21 +73,14 @@ class EmulatorHooks:
         self.sessions.set_body(self.account(email), body)
 
     def inject_ding(
-        self,
-        email: str,
-        *,
-        kind: str = "ding",
-        device_id: int | None = None,
-        expires_in: int = DING_LIFETIME,
+        self, email: str, *, kind: str = "ding", device_id: int | None = None
     ) -> dict[str, Any]:
-        """Make a doorbell (or the device with this id) ring now; return the active ding."""
-        account = self.account(email)
-        devices = api.devices_body(account)
-        candidates = [d for group in devices.values() for d in group]
+        """Make the account's first doorbell (or this device) ring now; return the active ding."""
+        devices = self.household.devices(self.account(email).email)
         if device_id is None:
-            candidates = devices["doorbots"] or candidates
+            devices = [d for d in devices if d.group == "doorbots"] or devices
         else:
-            candidates = [d for d in candidates if d["id"] == device_id]
-        if not candidates:
+            devices = [d for d in devices if d.id == device_id]
+        if not devices:
             raise ValueError(f"no device {device_id}")
-        return self.dings.add(account.key, candidates[0], kind, expires_in)
+        return ding_entry(devices[0], self.household.ding(devices[0].id, kind))

@@ -11,19 +11,33 @@ from aiohttp import web
 
 @dataclass(slots=True)
 class Reply:
-    """Status, JSON body and extra headers of a response."""
+    """Status, body (JSON, or bytes with a content type) and extra headers of a response."""
 
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
 
     def to_response(self) -> web.Response:
-        """Render as an aiohttp JSON response."""
+        """Render as an aiohttp response (204: no body at all)."""
+        if self.status == 204:
+            return web.Response(status=204, headers=self.headers)
+        if isinstance(self.body, bytes):
+            return web.Response(
+                body=self.body,
+                status=self.status,
+                headers=self.headers,
+                content_type=self.content_type,
+            )
         return web.json_response(self.body, status=self.status, headers=self.headers)
 
     def raw(self) -> bytes:
-        """Return the JSON body as bytes."""
-        return json.dumps(self.body).encode()
+        """Return the body as bytes."""
+        return (
+            self.body
+            if isinstance(self.body, bytes)
+            else json.dumps(self.body).encode()
+        )
 
 
 def error(status: int, body: dict[str, Any], **headers: str) -> Reply:

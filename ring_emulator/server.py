@@ -9,21 +9,25 @@ from types import TracebackType
 from typing import Self
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 from yarl import URL
 
 from . import faultserve
-from .clientapi import add_client_api_routes
+from .clientapi import Answer, ClientApi, add_client_api_routes
 from .control import add_control_routes
 from .counters import Counters
-from .dings import Dings
+from .devices_api import add_device_routes
 from .faults import Area, Fault, FaultQueue, make_spec
 from .faultserve import Process
 from .hooks import EmulatorHooks
+from .household import Household
+from .household_control import add_household_routes
 from .linking import Linking
 from .oauth import TokenEndpoint, read_params
 from .reply import Reply, error
 from .sessions import Sessions
 from .settings import Clock, EmulatorSettings
+from .snapshots import SnapshotImages
 from .tokens import TokenListener, TokenStore
 from .twofactor import CodeListener, TwoFactor
 from .websignin import WebSignIn, add_websignin_routes
@@ -31,6 +35,19 @@ from .websignin import WebSignIn, add_websignin_routes
 _LOGGER = logging.getLogger(__name__)
 
 HANG_POLL = 0.05
+
+
+def endpoint_counter(counters: Counters) -> Middleware:
+    """Return a middleware counting each request by method and route (not /_emulator/)."""
+
+    @web.middleware
+    async def count(request: web.Request, handler: Handler) -> web.StreamResponse:
+        resource = request.match_info.route.resource
+        if resource is not None and not request.path.startswith("/_emulator/"):
+            counters.count_endpoint(f"{request.method} {resource.canonical}")
+        return await handler(request)
+
+    return count
 
 
 class RingEmulator(EmulatorHooks):
@@ -56,7 +73,8 @@ class RingEmulator(EmulatorHooks):
         self.twofactor = TwoFactor(self.clock, self._settings, self.counters, on_code)
         self.linking = Linking(self.clock, self._settings)
         self.sessions = Sessions()
-        self.dings = Dings(self.clock)
+        self.household = Household(self.clock, lambda: self.settings.accounts)
+        self.snapshot_images = SnapshotImages()
         self.endpoint = TokenEndpoint(
             self._settings, self.tokens, self.twofactor, self.counters, self.linking
         )
@@ -88,11 +106,13 @@ class RingEmulator(EmulatorHooks):
         if self._runner is not None:
             raise RuntimeError("emulator already started")
         self._stopping = asyncio.Event()
-        app = web.Application()
+        app = web.Application(middlewares=[endpoint_counter(self.counters)])
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
         add_client_api_routes(app, self)
+        add_device_routes(app, self)
         add_control_routes(app, self)
+        add_household_routes(app, self)
         add_websignin_routes(app, self.websignin)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
@@ -163,7 +183,10 @@ class RingEmulator(EmulatorHooks):
         )
 
     def reset(self) -> None:
-        """Clear faults, counters, tokens, sessions, dings, linking codes, 2FA and web sign-in."""
+        """Clear faults, counters, tokens, sessions, linking codes, 2FA and web sign-in state.
+
+        The households go back to their defaults.
+        """
         self.faults.clear()
         self.counters.clear()
         self.tokens.clear()
@@ -171,7 +194,8 @@ class RingEmulator(EmulatorHooks):
         self.linking.clear()
         self.websignin.clear()
         self.sessions.clear()
-        self.dings.clear()
+        self.household.clear()
+        self.snapshot_images.clear()
 
     async def serve(
         self,
@@ -189,6 +213,15 @@ class RingEmulator(EmulatorHooks):
         return await faultserve.play(
             spec, request, area, process, lifetime=lifetime, hang=self._hang
         )
+
+    async def serve_authorized(
+        self, request: web.Request, respond: Answer
+    ) -> web.StreamResponse:
+        """Serve a client-API call for the account of its access token (and its session).
+
+        Counted, faults applied, 401 without a live access token, 404 without a session.
+        """
+        return await ClientApi(self).authorized(request, respond)
 
     async def _authorize(self, request: web.Request) -> web.StreamResponse:
         """GET /oauth/authorize: the partner consent page (a browser step, no faults)."""

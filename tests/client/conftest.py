@@ -1,4 +1,4 @@
-"""Fixtures for the Ring client tests: a client on the emulator, and a scripted Ring for odd answers."""
+"""Fixtures for the Ring client tests: the emulator's login and API, and a scripted Ring."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
@@ -13,6 +13,7 @@ from custom_components.ring_auth.ringclient import (
     AbstractAuth,
     RingApi,
     RingAuthClient,
+    RingDevicesApi,
     Token,
     TwoFactorRequired,
 )
@@ -190,3 +191,9 @@ def assert_no_secrets(err: BaseException, *secrets: str | None) -> None:
     for secret in filter(None, secrets):
         for text in texts:
             assert secret not in text, f"a secret leaked into {text!r}"
+
+
+@pytest.fixture
+def devices_api(api: RingApi) -> RingDevicesApi:
+    """Return the device endpoints on the emulator."""
+    return RingDevicesApi(api)

@@ -105,7 +105,7 @@ async def test_put_answered_204_returns_none(
 async def test_put_without_a_body_says_json(
     scripted_ring: ScriptedRing, scripted_api: RingApi
 ) -> None:
-    """A PUT without a body still says Content-Type: application/json (Ring's 422 otherwise)."""
+    """A PUT without a body sends JSON null as application/json (Ring's 422 otherwise)."""
     scripted_ring.add(204)
     scripted_ring.add(200, {"ok": True})
 
@@ -116,7 +116,7 @@ async def test_put_without_a_body_says_json(
     assert await scripted_api.async_request("GET", "/doorbots/1") == {"ok": True}
 
     (_, _, put_headers, put_body), (_, _, get_headers, _) = scripted_ring.seen
-    assert (put_headers["Content-Type"], put_body) == ("application/json", b"")
+    assert (put_headers["Content-Type"], put_body) == ("application/json", b"null")
     assert "Content-Type" not in get_headers
 
 

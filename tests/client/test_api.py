@@ -35,9 +35,12 @@ async def test_profile_and_devices(
 
     assert profile["id"] == ACCOUNT_ID
     assert profile["email"] == EMAIL
-    assert [d["kind"] for d in devices["doorbots"]] == ["lpd_v1"]
-    assert [d["kind"] for d in devices["stickup_cams"]] == ["hp_cam_v1"]
-    assert len(devices["chimes"]) == 1
+    assert [d["kind"] for d in devices["doorbots"]] == ["lpd_v2", "doorbell_v5"]
+    assert [d["kind"] for d in devices["stickup_cams"]] == [
+        "stickup_cam_lunar",
+        "floodlight_v2",
+    ]
+    assert [d["kind"] for d in devices["chimes"]] == ["chime_pro"]
     assert auth.refreshes == 0
     assert emulator.counters.api_calls == 2
     assert emulator.counters.unauthorized == 0

@@ -62,7 +62,7 @@ async def test_session_tolerates_odd_bodies(
 async def test_ring_devices(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
-    """The device list has a doorbell, a stickup cam and a chime with the documented fields."""
+    """The device list holds the default household, each device with the documented fields."""
     tokens = await login(session, emulator)
     status, body = await api_get(session, emulator, tokens["access_token"])
     assert status == 200
@@ -72,31 +72,38 @@ async def test_ring_devices(
         "chimes",
         "stickup_cams",
         "other",
+        "base_stations",
+        "beams_bridges",
     }
-    assert [d["kind"] for d in body["doorbots"]] == ["lpd_v1"]
-    assert [d["kind"] for d in body["stickup_cams"]] == ["hp_cam_v1"]
-    assert len(body["chimes"]) == 1
+    assert [d["kind"] for d in body["doorbots"]] == ["lpd_v2", "doorbell_v5"]
+    assert [d["kind"] for d in body["stickup_cams"]] == [
+        "stickup_cam_lunar",
+        "floodlight_v2",
+    ]
+    assert [d["kind"] for d in body["chimes"]] == ["chime_pro"]
     fields = {
-        "id", "description", "kind", "firmware_version", "location_id", "battery_life", "alerts",
-        "health", "features", "settings", "time_zone", "address", "latitude", "longitude",
+        "id", "description", "kind", "firmware_version", "location_id", "alerts", "features",
+        "settings", "time_zone", "address", "latitude", "longitude", "owner", "device_id",
     }  # fmt: skip
-    for device in body["doorbots"] + body["stickup_cams"] + body["chimes"]:
+    devices = body["doorbots"] + body["stickup_cams"] + body["chimes"]
+    for device in devices:
         assert fields <= set(device)
         assert device["alerts"]["connection"] == "online"
-    ids = [d["id"] for d in body["doorbots"] + body["stickup_cams"] + body["chimes"]]
-    assert len(set(ids)) == 3
+    for camera in body["doorbots"] + body["stickup_cams"]:
+        assert {"battery_life", "health", "external_connection"} <= set(camera)
+    assert len({d["id"] for d in devices}) == 5
 
 
 async def test_active_dings(
     emulator: RingEmulator, session: aiohttp.ClientSession
 ) -> None:
-    """No dings until one is injected; it is listed until its expires_in has passed."""
+    """No dings until one is injected; it is listed (once per hardware id) for 180 s."""
     tokens = emulator.issue_tokens(NOFA)
     path = "/clients_api/dings/active"
     assert await api_get(session, emulator, tokens["access_token"], path) == (200, [])
 
     ding = emulator.inject_ding(NOFA)
-    motion = emulator.inject_ding(NOFA, kind="motion", device_id=ding["doorbot_id"] + 1)
+    motion = emulator.inject_ding(NOFA, kind="motion", device_id=ding["doorbot_id"] + 3)
     status, body = await api_get(session, emulator, tokens["access_token"], path)
 
     assert status == 200
@@ -104,7 +111,7 @@ async def test_active_dings(
     assert body[0]["kind"] == "ding"
     assert body[0]["motion"] is False
     assert body[0]["doorbot_description"] == "Front Door"
-    assert body[0]["device_kind"] == "lpd_v1"
+    assert body[0]["device_kind"] == "lpd_v2"
     assert body[0]["id_str"] == str(ding["id"])
     assert body[1]["kind"] == "motion"
     assert body[1]["doorbot_description"] == "Driveway"

@@ -230,24 +230,3 @@ async def test_token_listener_hears_every_pair(
         (SMS, refreshed["access_token"], refreshed["refresh_token"]),
         (NOFA, minted["access_token"], minted["refresh_token"]),
     ]
-
-
-async def test_dings_route(
-    emulator: RingEmulator, session: aiohttp.ClientSession
-) -> None:
-    """POST /_emulator/dings makes a device ring; bad devices and accounts are refused."""
-    tokens = emulator.issue_tokens(NOFA)
-    status, ding = await call(
-        session, emulator, "POST", "dings", {"email": NOFA, "kind": "motion"}
-    )
-    assert (status, ding["kind"], ding["expires_in"]) == (200, "motion", 180)
-    status, body = await api_get(
-        session, emulator, tokens["access_token"], "/clients_api/dings/active"
-    )
-    assert [d["id"] for d in body] == [ding["id"]]
-    status, _ = await call(
-        session, emulator, "POST", "dings", {"email": NOFA, "device_id": 1}
-    )
-    assert status == 400
-    status, _ = await call(session, emulator, "POST", "dings", {"email": "x@y.z"})
-    assert status == 404

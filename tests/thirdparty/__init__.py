@@ -1,1 +1,1 @@
-"""A client nobody here wrote (python-ring-doorbell) judging the emulator."""
+"""Clients nobody here wrote (python-ring-doorbell) judging the emulator."""

@@ -3,6 +3,9 @@
 from .api import AbstractAuth, RingApi
 from .auth import RingAuthClient
 from .const import BASE_URL_ENV, CONSUMER_CLIENT_ID, TSV_EMAIL, TSV_SMS, TSV_TOTP
+from .devices import DeviceFamily, DeviceHealth, EventKind, RingDevice, RingEvent
+from .devices_api import RingDevicesApi
+from .events import EventSink, RingEventSource
 from .exceptions import (
     RingApiError,
     RingAuthError,
@@ -31,6 +34,10 @@ __all__ = [
     "TSV_SMS",
     "TSV_TOTP",
     "AbstractAuth",
+    "DeviceFamily",
+    "DeviceHealth",
+    "EventKind",
+    "EventSink",
     "PartnerCredentials",
     "RingApi",
     "RingApiError",
@@ -38,7 +45,11 @@ __all__ = [
     "RingAuthError",
     "RingBlockedError",
     "RingConnectionError",
+    "RingDevice",
+    "RingDevicesApi",
     "RingError",
+    "RingEvent",
+    "RingEventSource",
     "RingInvalidClientError",
     "RingInvalidCodeError",
     "RingInvalidCredentialsError",

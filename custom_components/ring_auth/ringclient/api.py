@@ -196,15 +196,18 @@ class RingApi:
             "hardware_id": self.hardware_id,
             "User-Agent": self._user_agent,
         }
-        if method == "PUT" and json is None:
-            # Ring answers 422 to a PUT without it since 2024-10 (python-ring-doorbell #456).
+        body: dict[str, Any] = {"json": json}
+        if json is None and method == "PUT":
+            # Ring answers 422 to a PUT without a JSON body since 2024-10: send JSON null
+            # (python-ring-doorbell PR #456; Home Assistant core issue #128814).
+            body = {"data": b"null"}
             headers["Content-Type"] = "application/json"
         return await _http.send(
             self._session,
             method,
             self._base + path,
             limit=self._timeout,
-            json=json,
             params=params,
             headers=headers,
+            **body,
         )
