@@ -121,6 +121,10 @@ class ControlApi:
         self.emu.reset()
         return web.json_response({"ok": True})
 
+    async def get_state(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/state: the state file, whether it was loaded, the live logins."""
+        return web.json_response(self.emu.state_summary())
+
     async def post_tokens(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/tokens: mint a pair ({"email": ..., "client_id": ...})."""
         data = await _json(request)
@@ -143,6 +147,7 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
         ("GET", "/_emulator/codes/{email}", api.get_code),
         ("POST", "/_emulator/reset", api.post_reset),
         ("POST", "/_emulator/tokens", api.post_tokens),
+        ("GET", "/_emulator/state", api.get_state),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

@@ -11,11 +11,12 @@ from aiohttp import web
 
 @dataclass(slots=True)
 class Reply:
-    """Status, JSON body and extra headers of a response."""
+    """Status, JSON body and extra headers of a response (note: a word for the exchange log)."""
 
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
+    note: str = ""
 
     def to_response(self) -> web.Response:
         """Render as an aiohttp JSON response."""

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import contextlib
 import json
 import logging
+import os
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -16,11 +17,13 @@ from yarl import URL
 from . import api
 from .control import add_control_routes
 from .counters import Counters
+from .exchanges import log_exchange
 from .faults import Fault, FaultQueue, FaultSpec, make_spec
 from .linking import Linking
 from .oauth import CONSUMER_CLIENT_ID, TokenEndpoint, read_params, token_body
 from .reply import Reply, error
-from .settings import Account, Clock, EmulatorSettings
+from .settings import Account, AccountsState, Clock, EmulatorSettings
+from .state import EmulatorState
 from .tokens import TokenStore
 from .twofactor import CodeListener, TwoFactor
 
@@ -38,6 +41,8 @@ UNAUTHORIZED = {
 
 type Area = Literal["token", "api"]
 type Process = Callable[[], Awaitable[Reply]]
+
+FAULT_KEY = web.RequestKey("fault", FaultSpec)
 
 
 def canned_response(spec: FaultSpec, lifetime: int) -> web.Response | None:
@@ -71,8 +76,13 @@ class RingEmulator:
         settings: EmulatorSettings | None = None,
         *,
         on_code: CodeListener | None = None,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
-        """Create the emulator (not yet listening); on_code(email, method, code) hears every send."""
+        """Create the emulator (not yet listening); on_code(email, method, code) hears every send.
+
+        With a state_file, the state saved there is loaded now (StateFileError if it is
+        unreadable) and every change is written back before the answer that made it.
+        """
         self.clock = Clock()
         self.counters = Counters()
         self.faults = FaultQueue()
@@ -86,6 +96,15 @@ class RingEmulator:
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        # One registry of what survives a restart; new components register here.
+        self.state = EmulatorState(state_file)
+        self.state.register("accounts", AccountsState(lambda: self._settings))
+        self.state.register("clock", self.clock)
+        self.state.register("tokens", self.tokens)
+        self.state.register("twofactor", self.twofactor)
+        self.state.register("linking", self.linking)
+        self.state.register("counters", self.counters)
+        self.state.load()
 
     @property
     def settings(self) -> EmulatorSettings:
@@ -106,7 +125,7 @@ class RingEmulator:
         if self._runner is not None:
             raise RuntimeError("emulator already started")
         self._stopping = asyncio.Event()
-        app = web.Application()
+        app = web.Application(middlewares=[self.state.middleware])
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
         app.router.add_post("/clients_api/session", self._api)
@@ -123,6 +142,7 @@ class RingEmulator:
         actual_port = runner.addresses[0][1]
         self.url = str(URL.build(scheme="http", host=host, port=actual_port))
         _LOGGER.debug("Ring emulator listening on %s", self.url)
+        await self.state.save()
         return self.url
 
     async def stop(self) -> None:
@@ -132,6 +152,24 @@ class RingEmulator:
         if runner is not None:
             await runner.cleanup()
         self.url = None
+        await self.state.save()
+
+    def state_summary(self) -> dict[str, Any]:
+        """Return the state file (None when off), whether it was loaded, and the live logins."""
+        path = self.state.path
+        live = []
+        for key in self.tokens.live_accounts():
+            account = self.settings.find_account(key)
+            live.append(key if account is None else account.email)
+        return {
+            "file": None if path is None else str(path),
+            "loaded": self.state.loaded,
+            "live_logins": live,
+        }
+
+    async def save_state(self) -> None:
+        """Write the state file now (for changes made through the Python API, e.g. clock.advance)."""
+        await self.state.save()
 
     async def __aenter__(self) -> Self:
         """Start on a free loopback port."""
@@ -211,13 +249,25 @@ class RingEmulator:
         params = await read_params(request)
         grant = (params or {}).get("grant_type") or "invalid_request"
         self.counters.count_grant(grant)
+        replies: list[Reply] = []
 
         async def process() -> Reply:
             if params is None:
                 return error(400, {"error": "invalid_request"})
-            return self.endpoint.handle(params, request.headers)
+            replies.append(self.endpoint.handle(params, request.headers))
+            return replies[-1]
 
-        return await self._serve(request, "token", process)
+        response = await self._serve(request, "token", process)
+        transport = request.transport
+        dropped = transport is None or transport.is_closing()
+        log_exchange(
+            params,
+            replies[-1] if replies else None,
+            response,
+            dropped=dropped,
+            fault=request.get(FAULT_KEY),
+        )
+        return response
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         """POST /clients_api/session and GET /clients_api/ring_devices."""
@@ -252,6 +302,7 @@ class RingEmulator:
         if spec is None:
             return (await process()).to_response()
         _LOGGER.debug("injecting %s on %s", spec.fault, request.path)
+        request[FAULT_KEY] = spec
         return await self._apply(spec, request, area, process)
 
     async def _apply(
