@@ -183,6 +183,17 @@ async def test_serve_reports_the_state_file(
         assert out.getvalue().splitlines()[0] == f"State file {path}: {expected}"
 
 
+async def test_serve_busy_port(socket_enabled: None) -> None:
+    """In-process: a port in use is a StartError naming the address and the reason."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = cli.parse_args(["--port", str(port)])
+        with pytest.raises(cli.StartError, match=f"127.0.0.1:{port}: Address already"):
+            await cli.serve(args, io.StringIO(), asyncio.Event())
+
+
 async def test_subprocess_busy_port(socket_enabled: None) -> None:
     """A port in use gives one line on stderr and exit status 1 at once, no traceback."""
     with socket.socket() as busy:

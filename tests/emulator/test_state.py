@@ -254,39 +254,71 @@ def write_state(path: Path, components: Any, **extra: Any) -> str:
         ('{"kind": "something else"}', "is not a Ring emulator state file"),
         ('{"kind": "ring_emulator state", "version": 99}', "has state version 99"),
         ('{"kind": "ring_emulator state", "version": 1}', "holds no components"),
-        (None, "bad 'tokens' state"),
-        (None, "bad 'accounts' state"),
-        (None, "bad 'clock' state"),
-        (None, "bad 'counters' state"),
-        (None, "bad 'twofactor' state"),
-        (None, "bad 'linking' state"),
     ],
 )
 def test_bad_file_is_refused_and_kept(
     emulator_settings: EmulatorSettings,
     state_file: Path,
-    content: str | None,
+    content: str,
     message: str,
 ) -> None:
     """A file the emulator cannot use is named in a clear error and left as it was."""
-    if content is None:
-        bad = {
-            "tokens": {"access": {"t": {"account": 1, "expires_at": 0}}},
-            "accounts": [{"email": "x@example.com"}],
-            "clock": {"offset": "soon"},
-            "counters": {"api_calls": "many"},
-            "twofactor": {"codes": {"k": {"code": 5}}, "totp": {}},
-            "linking": {"c": {"account": "a"}},
-        }
-        name = message.split("'")[1]
-        content = write_state(state_file, {name: bad[name]})
-    else:
-        state_file.parent.mkdir(parents=True)
-        state_file.write_text(content)
+    state_file.parent.mkdir(parents=True)
+    state_file.write_text(content)
     with pytest.raises(StateFileError, match=message) as err:
         fresh(emulator_settings, state_file)
     assert str(state_file) in str(err.value)
     assert state_file.read_text() == content
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("tokens", {"access": {"t": {"account": 1, "expires_at": 0}}, "refresh": {}},
+         "account has the wrong type"),
+        ("tokens", {"access": {}, "refresh": {}, "next_family": "1", "issued": 0},
+         "next_family and issued must be integers"),
+        ("accounts", [{"email": "x@example.com"}], "TypeError"),
+        ("accounts", {"email": "x@example.com"}, "accounts must be a list"),
+        ("clock", {"offset": "soon"}, "offset must be a number"),
+        ("counters", {"api_calls": "many"}, "counter api_calls has the wrong type"),
+        ("twofactor", {"codes": {"k": {"code": 5}}, "totp": {}}, "KeyError"),
+        ("twofactor",
+         {"codes": {"k": {"code": 5, "sent_at": 1, "used": False, "requests": []}}, "totp": {}},
+         "code must be a string"),
+        ("linking", {"c": {"account": "a"}}, "TypeError"),
+    ],
+)  # fmt: skip
+def test_bad_component_is_refused(
+    emulator_settings: EmulatorSettings,
+    state_file: Path,
+    name: str,
+    data: Any,
+    message: str,
+) -> None:
+    """Bad data for one component names the component and what is wrong; the file stays."""
+    content = write_state(state_file, {name: data})
+    with pytest.raises(StateFileError, match=f"bad '{name}' state") as err:
+        fresh(emulator_settings, state_file)
+    assert message in str(err.value)
+    assert state_file.read_text() == content
+
+
+def test_failed_write_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A write that cannot replace the file raises and leaves nothing behind."""
+    target = tmp_path / "state.json"
+    state = EmulatorState(target)
+    state.register("clock", RingEmulator().clock)
+    target.mkdir()
+    with pytest.raises(OSError):
+        state.save_now()
+    assert [p.name for p in tmp_path.iterdir()] == ["state.json"]
+    target.rmdir()
+    state.save_now()
+    assert on_disk(target) == {"clock": {"offset": 0.0}}
+    before = target.stat().st_mtime_ns
+    state.save_now()
+    assert target.stat().st_mtime_ns == before
 
 
 def test_unreadable_file(emulator_settings: EmulatorSettings, tmp_path: Path) -> None:
