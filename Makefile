@@ -24,7 +24,7 @@ typecheck: bootstrap
 	$(PY) -m mypy --strict $(SRC)
 
 pytest: bootstrap
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q -rs
 
 # The main job: Home Assistant with the integration against the emulator. A second run
 # continues the same login (the emulator's state is in config/); demo-reset starts afresh.
