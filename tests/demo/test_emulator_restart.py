@@ -11,7 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import demo
+import demo_setup as demo
 import pytest
 
 from .conftest import ROOT, free_port

@@ -10,8 +10,10 @@ import sys
 import time
 
 import demo
+import demo_banner
 from demo_console import HaConsole
 from demo_procs import Child, Interrupts, listens, port_busy, port_owner
+import demo_setup
 from homeassistant.components.http import config as http_config
 import pytest
 
@@ -81,63 +83,60 @@ def storage(config: Path, key: str, data: object) -> None:
     (config / ".storage" / key).write_text(json.dumps({"data": data}))
 
 
-def banner_text(config: Path, state: object, **kwargs: bool) -> str:
+def banner_text(
+    capsys: pytest.CaptureFixture[str], config: Path, state: object, **kwargs: bool
+) -> str:
     """Return what the banner says."""
-    lines: list[str] = []
-    original = demo.say
-    demo.say = lines.append  # type: ignore[assignment]
-    try:
-        demo.banner(args(config, **kwargs), "http://127.0.0.1:18765", state)
-    finally:
-        demo.say = original  # type: ignore[assignment]
-    return "\n".join(lines)
+    demo_banner.banner(args(config, **kwargs), "http://127.0.0.1:18765", state)
+    return capsys.readouterr().out
 
 
-def test_banner_tells_what_it_found(tmp_path: Path) -> None:
+def test_banner_tells_what_it_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """New, onboarded, an existing login the emulator kept, and one it lost."""
     new = {"loaded": False, "live_logins": []}
-    text = banner_text(tmp_path, new)
+    text = banner_text(capsys, tmp_path, new)
     assert "a new state in config/ring_emulator_state.json" in text
     assert "1. Finish onboarding" in text
     assert "2. Settings > Devices & services > Add integration > Ring Auth." in text
 
-    storage(tmp_path, "onboarding", {"done": sorted(demo.ONBOARDING_STEPS)})
-    text = banner_text(tmp_path, new)
+    storage(tmp_path, "onboarding", {"done": sorted(demo_banner.ONBOARDING_STEPS)})
+    text = banner_text(capsys, tmp_path, new)
     assert "Finish onboarding" not in text
     assert "1. Settings > Devices & services" in text
 
     entry = {"domain": "ring_auth", "title": "x", "data": {"email": "Demo@example.com"}}
     other = {"domain": "met", "title": "Home", "data": {}}
     storage(tmp_path, "core.config_entries", {"entries": [entry, other]})
-    kept = banner_text(tmp_path, {"loaded": True, "live_logins": ["demo@example.com"]})
+    kept = banner_text(
+        capsys, tmp_path, {"loaded": True, "live_logins": ["demo@example.com"]}
+    )
     assert "an existing state" in kept
     assert "Ring Auth is set up for Demo@example.com and the emulator kept" in kept
     assert "Add integration" not in kept
-    lost = banner_text(tmp_path, None)
+    lost = banner_text(capsys, tmp_path, None)
     assert "holds a login for Demo@example.com that the emulator" in lost
     assert "does not know: Home Assistant will ask to log in again." in lost
 
-    alone = banner_text(tmp_path, new, emulator_only=True)
+    alone = banner_text(capsys, tmp_path, new, emulator_only=True)
     assert "Home Assistant" not in alone
     assert "Ring login: demo@example.com / demo-password" in alone
 
 
-def test_reset_keeps_only_the_configuration(tmp_path: Path) -> None:
+def test_reset_keeps_only_the_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """demo-reset removes storage, logs, the emulator state and the link; not the YAML."""
     (tmp_path / "configuration.yaml").write_text("homeassistant:\n")
     (tmp_path / ".storage").mkdir()
     (tmp_path / ".storage" / "core.config_entries").write_text("{}")
-    (tmp_path / demo.STATE_FILE).write_text("{}")
+    (tmp_path / demo_setup.STATE_FILE).write_text("{}")
     (tmp_path / "home-assistant.log").write_text("")
     demo.link_integration(tmp_path)
-    lines: list[str] = []
-    original = demo.say
-    demo.say = lines.append  # type: ignore[assignment]
-    try:
-        demo.reset(tmp_path)
-        demo.reset(tmp_path)
-    finally:
-        demo.say = original  # type: ignore[assignment]
+    demo_banner.reset(tmp_path)
+    demo_banner.reset(tmp_path)
+    lines = capsys.readouterr().out.splitlines()
     assert [p.name for p in tmp_path.iterdir()] == ["configuration.yaml"]
     assert (ROOT / "custom_components" / "ring_auth" / "manifest.json").exists()
     assert lines[0].startswith(f"[demo] Starting afresh: removed from {tmp_path}: ")
