@@ -5,6 +5,12 @@ would get it too, and a second SIGINT forwarded by the launcher makes Home Assis
 an uncaught KeyboardInterrupt (it drops its handler after the first). So each child runs in a
 process group of its own, and the launcher forwards exactly one SIGINT, waits, then sends
 SIGTERM, then SIGKILL.
+
+A child still starting up has no handlers yet: Python turns SIGINT into a KeyboardInterrupt
+traceback until the program installs its own, which Home Assistant does only once it runs
+(homeassistant/helpers/signal.py, called from core.async_run, after its set-up). Such a child
+is told by its signal mask (it does not catch SIGTERM yet) and gets SIGTERM instead, whose
+default action ends it without a traceback; Home Assistant writes its files atomically.
 """
 
 from collections.abc import Callable
@@ -104,13 +110,16 @@ class Child:
     ) -> int:
         """One SIGINT, up to `patience` s, then SIGTERM, `term_patience` s, then SIGKILL.
 
-        Returns the exit code. Another Ctrl-C while waiting skips ahead to the next step.
+        A child that does not catch SIGTERM yet (still starting) starts at SIGTERM. Returns
+        the exit code. Another Ctrl-C while waiting skips ahead to the next step.
         """
         steps = [
             (signal.SIGINT, patience),
             (signal.SIGTERM, term_patience),
             (signal.SIGKILL, 0.0),
         ]
+        if catches(self.proc.pid, signal.SIGTERM) is False:
+            steps = steps[1:]  # still starting: see the module's docstring
         for number, (sig, wait) in enumerate(steps):
             if number:
                 say(f"[demo] {self.name} has not stopped; sending {sig.name}")
@@ -126,6 +135,18 @@ class Child:
         code = self.proc.wait()
         self._pump.join(2)  # the last lines it wrote
         return code
+
+
+def catches(pid: int, sig: signal.Signals) -> bool | None:
+    """Return whether a process has its own handler for a signal (None: cannot tell)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    return None
 
 
 def port_busy(port: int, host: str = "127.0.0.1") -> bool:

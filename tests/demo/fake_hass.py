@@ -5,7 +5,8 @@ Like Home Assistant 2026.10 it reads its HTTP port from CONFIG/.storage/http, lo
 console format, and handles the first SIGINT or SIGTERM by stopping, after removing its
 handlers: a second SIGINT then raises an uncaught KeyboardInterrupt, as in
 homeassistant/helpers/signal.py. Every signal it gets is appended to CONFIG/signals.txt.
-FAKE_HASS_EXIT=N exits with N at once; FAKE_HASS_RECOVERY=1 logs that it enters recovery mode.
+FAKE_HASS_EXIT=N exits with N at once; FAKE_HASS_RECOVERY=1 logs that it enters recovery mode;
+FAKE_HASS_SLOW_START=S spends S seconds "importing" before it has any signal handler.
 """
 
 from datetime import datetime
@@ -54,6 +55,7 @@ def main() -> int:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         stopping.set()
 
+    time.sleep(float(os.environ.get("FAKE_HASS_SLOW_START", "0")))
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     (config / "env.json").write_text(

@@ -54,6 +54,20 @@ def test_ctrl_c_stops_everything_once(run_demo: RunDemo) -> None:
     assert not port_busy(demo.ha_port)
 
 
+def test_ctrl_c_while_hass_starts(run_demo: RunDemo) -> None:
+    """Ctrl-C before Home Assistant has its handlers: it is ended quietly, no traceback."""
+    demo = run_demo(env={"FAKE_HASS_SLOW_START": "30"})
+    demo.wait_for("[demo] Waiting for Home Assistant...")
+    time.sleep(0.3)
+    started = time.monotonic()
+    demo.ctrl_c()
+    assert demo.finish() == 0
+    assert time.monotonic() - started < 3
+    assert "Traceback" not in demo.output()
+    assert not (demo.config / "signals.txt").exists()
+    assert not port_busy(demo.port)
+
+
 def test_second_ctrl_c_hurries(run_demo: RunDemo) -> None:
     """Ctrl-C twice: the second skips the wait and sends SIGTERM, still without a traceback."""
     demo = run_demo()

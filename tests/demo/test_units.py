@@ -159,33 +159,45 @@ def test_ports_and_their_owner(socket_enabled: None) -> None:
     assert port_owner(port) is None
 
 
+# Child programs: "running" ones catch SIGTERM as Home Assistant does once it runs.
+ON_SIGNAL = "lambda n, f: (print(signal.Signals(n).name, flush=True), sys.exit(0))"
+CHILDREN = {
+    "running": f"signal.signal(2, {ON_SIGNAL}); signal.signal(15, {ON_SIGNAL})",
+    "deaf to SIGINT": f"signal.signal(2, signal.SIG_IGN); signal.signal(15, {ON_SIGNAL})",
+    "deaf to both": "signal.signal(2, signal.SIG_IGN); signal.signal(15, signal.SIG_IGN)",
+    "starting": "pass",
+}
+
+
 @pytest.mark.parametrize(
-    ("ignored", "expected"),
+    ("kind", "got", "code", "said"),
     [
-        ((), -signal.SIGINT),
-        ((signal.SIGINT,), -signal.SIGTERM),
-        ((signal.SIGINT, signal.SIGTERM), -signal.SIGKILL),
+        ("running", "SIGINT", 0, []),
+        ("deaf to SIGINT", "SIGTERM", 0, ["SIGTERM"]),
+        ("deaf to both", None, -signal.SIGKILL, ["SIGKILL"]),
+        ("starting", None, -signal.SIGTERM, []),
     ],
 )
 def test_child_stops_in_steps(
-    ignored: tuple[signal.Signals, ...],
-    expected: int,
+    kind: str,
+    got: str | None,
+    code: int,
+    said: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """SIGINT, then SIGTERM, then SIGKILL, each only when the one before did not work."""
-    ignore = "".join(f"signal.signal({int(s)}, signal.SIG_IGN); " for s in ignored)
-    code = f"import signal, sys, time; {ignore}print('up', flush=True); time.sleep(60)"
+    """One SIGINT (SIGTERM while starting), then SIGTERM, then SIGKILL, each only if needed."""
+    program = f"import signal, sys, time; {CHILDREN[kind]}; print('up', flush=True); time.sleep(60)"
     lines: list[str] = []
-    child = Child("sleeper", [sys.executable, "-c", code], lines.append, cwd=ROOT)
+    child = Child("sleeper", [sys.executable, "-c", program], lines.append, cwd=ROOT)
     deadline = time.monotonic() + 10
     while not lines and time.monotonic() < deadline:
         time.sleep(0.02)
     assert lines == ["up"]
     assert os.getpgid(child.proc.pid) == child.proc.pid  # a group of its own
-    assert child.stop(Interrupts(), 0.2, term_patience=0.2) == expected
+    assert child.stop(Interrupts(), 0.2, term_patience=0.2) == code
+    assert lines[1:] == ([got] if got else [])
     out = capsys.readouterr().out
-    assert ("sending SIGTERM" in out) == (expected != -signal.SIGINT)
-    assert ("sending SIGKILL" in out) == (expected == -signal.SIGKILL)
+    assert [w for w in ("SIGTERM", "SIGKILL") if f"sending {w}" in out] == said
 
 
 def test_interrupts_count() -> None:
