@@ -5,7 +5,7 @@ SRC := custom_components/ring_auth ring_emulator
 PORT ?= 8765
 HA_PORT ?= 8123
 
-.PHONY: test lint format typecheck pytest demo emulator bench bootstrap clean soak
+.PHONY: test lint format typecheck pytest demo demo-reset emulator bench bootstrap clean soak
 
 test: bootstrap lint typecheck pytest
 
@@ -24,11 +24,15 @@ typecheck: bootstrap
 	$(PY) -m mypy --strict $(SRC)
 
 pytest: bootstrap
-	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q -rs
 
-# The main job: Home Assistant with the integration against the emulator.
+# The main job: Home Assistant with the integration against the emulator. A second run
+# continues the same login (the emulator's state is in config/); demo-reset starts afresh.
 demo: bootstrap
-	$(PY) scripts/demo.py --port $(PORT) --ha-port $(HA_PORT)
+	@$(PY) scripts/demo.py --port $(PORT) --ha-port $(HA_PORT)
+
+demo-reset: bootstrap
+	@$(PY) scripts/demo.py --reset --port $(PORT) --ha-port $(HA_PORT)
 
 # The emulator alone, in the foreground.
 emulator: bootstrap
@@ -41,7 +45,7 @@ bench: bootstrap
 	E2E_TRIALS=$${E2E_TRIALS:-50} $(PY) scripts/e2e.py --bench
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache .coverage htmlcov config/.storage
+	rm -rf .venv .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
 
 # The accelerated soak: 365 simulated days, six runs (1 h consumer / 4 h partner tokens x
 # grace 0, 30, 120 s), this integration and core's python-ring-doorbell side by side.

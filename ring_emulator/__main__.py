@@ -7,12 +7,17 @@ import asyncio
 from collections.abc import Sequence
 import contextlib
 import logging
+import os
 import signal
 import sys
 from typing import TextIO, cast
 
+from .exchanges import LOGGER as EXCHANGE_LOGGER
 from .server import RingEmulator
 from .settings import TSV_STATES, Account, EmulatorSettings, TsvState
+from .state import StateFileError
+
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(name)s] %(message)s"
 
 NO_2FA = "none"
 
@@ -89,7 +94,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--partner-client", type=parse_partner, action="append", default=[]
     )
-    parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--state-file",
+        help="keep accounts, tokens, 2FA state, clock and counters in this JSON file "
+        "(loaded at start, written before every answer that changes them)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        help="level of the emulator's other logs; every token exchange is logged at INFO",
+    )
     return parser.parse_args(argv)
 
 
@@ -112,6 +126,19 @@ def build_settings(args: argparse.Namespace) -> EmulatorSettings:
     return settings
 
 
+class StartError(Exception):
+    """The emulator cannot start (the port is taken, the state file is bad)."""
+
+
+def describe_state(emu: RingEmulator) -> str:
+    """Return the one-line start-up note about the state file."""
+    summary = emu.state_summary()
+    if not summary["loaded"]:
+        return f"State file {summary['file']}: new"
+    logins = ", ".join(summary["live_logins"]) or "none"
+    return f"State file {summary['file']}: loaded; live logins: {logins}"
+
+
 async def serve(
     args: argparse.Namespace, out: TextIO, stop: asyncio.Event | None = None
 ) -> None:
@@ -127,13 +154,25 @@ async def serve(
     def announce(email: str, method: str, code: str) -> None:
         print(f"2FA code for {email} ({method}): {code}", file=out, flush=True)
 
-    emu = RingEmulator(build_settings(args), on_code=announce)
     try:
-        url = await emu.start(args.host, args.port)
-        print(f"Ring emulator listening on {url}", file=out, flush=True)
-        await stop.wait()
+        emu = RingEmulator(
+            build_settings(args), on_code=announce, state_file=args.state_file
+        )
+        if args.state_file:
+            print(describe_state(emu), file=out, flush=True)
+        try:
+            url = await emu.start(args.host, args.port)
+        except OSError as err:
+            reason = os.strerror(err.errno) if err.errno else str(err)
+            raise StartError(
+                f"cannot listen on {args.host}:{args.port}: {reason}"
+            ) from err
+        try:
+            print(f"Ring emulator listening on {url}", file=out, flush=True)
+            await stop.wait()
+        finally:
+            await emu.stop()
     finally:
-        await emu.stop()
         for sig in signals:
             loop.remove_signal_handler(sig)
 
@@ -141,9 +180,16 @@ async def serve(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper())
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args, sys.stdout))
+    logging.basicConfig(
+        level=args.log_level.upper(), format=LOG_FORMAT, datefmt="%Y-%m-%d %H:%M:%S"
+    )
+    EXCHANGE_LOGGER.setLevel(logging.INFO)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(args, sys.stdout))
+    except (StartError, StateFileError) as err:
+        print(f"Ring emulator: {err}", file=sys.stderr, flush=True)
+        return 1
     return 0
 
 

@@ -135,6 +135,10 @@ class ControlApi:
         self.emu.reset()
         return web.json_response({"ok": True})
 
+    async def get_state(self, request: web.Request) -> web.StreamResponse:
+        """GET /_emulator/state: the state file, whether it was loaded, the live logins."""
+        return web.json_response(self.emu.state_summary())
+
     async def post_tokens(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/tokens: mint a pair.
 
@@ -188,6 +192,7 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
         ("POST", "/_emulator/sessions/forget", api.post_forget_sessions),
         ("GET", "/_emulator/session_body/{email}", api.get_session_body),
         ("POST", "/_emulator/session_body", api.post_session_body),
+        ("GET", "/_emulator/state", api.get_state),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, _guard(handler))

@@ -72,6 +72,23 @@ class Counters:
             out[f.name] = value
         return out
 
+    def to_state(self) -> dict[str, Any]:
+        """Return every counter (authorized devices are what the Ring app would list)."""
+        return self.as_dict()
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Restore the saved counters; unknown names are ignored, missing ones stay zero."""
+        fresh = Counters()
+        for f in fields(self):
+            if f.name not in data:
+                continue
+            value, default = data[f.name], getattr(fresh, f.name)
+            if type(value) is not type(default):
+                raise TypeError(f"counter {f.name} has the wrong type")
+            setattr(fresh, f.name, value)
+        for f in fields(self):
+            setattr(self, f.name, getattr(fresh, f.name))
+
     def clear(self) -> None:
         """Zero every counter in place (holders of this object see the change)."""
         fresh = Counters()

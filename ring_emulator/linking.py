@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 import hashlib
 import html
 import logging
 import secrets
+from typing import Any
 
 from aiohttp import web
 from yarl import URL
@@ -153,6 +154,21 @@ class Linking:
     def clear(self) -> None:
         """Forget every code."""
         self._codes.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        """Return the codes not yet expired (they live about a minute)."""
+        self.prune()
+        return {code: asdict(record) for code, record in self._codes.items()}
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Replace the codes with the saved ones (validated first)."""
+        codes = {str(code): LinkCode(**record) for code, record in data.items()}
+        for record in codes.values():
+            if not isinstance(record.issued_at, int | float) or not isinstance(
+                record.used, bool
+            ):
+                raise TypeError("issued_at must be a number and used a boolean")
+        self._codes = codes
 
     def _account(self, hint: str) -> Account | None:
         """Return the hinted account, else the first one."""

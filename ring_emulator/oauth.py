@@ -132,7 +132,7 @@ class TokenEndpoint:
         self.counters.add_device(account.email, headers.get("hardware_id"))
         pair = self.store.issue(account.key, client_id)
         _LOGGER.debug("login ok for %s", account.email)
-        return Reply(200, token_body(pair))
+        return Reply(200, token_body(pair), note="logged in")
 
     def _password(self, params: Params, headers: Mapping[str, str]) -> Reply:
         """Handle the consumer password grant with 2FA; client_id must be in the body."""
@@ -216,4 +216,5 @@ class TokenEndpoint:
             return error(401, INVALID_GRANT)
         self.counters.add_device(account.email, headers.get("hardware_id"))
         _LOGGER.debug("refresh ok for %s (reused=%s)", account.email, exchange.reused)
-        return Reply(200, token_body(exchange.pair))
+        note = "reused within grace" if exchange.reused else "rotated"
+        return Reply(200, token_body(exchange.pair), note=note)

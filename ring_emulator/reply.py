@@ -11,12 +11,13 @@ from aiohttp import web
 
 @dataclass(slots=True)
 class Reply:
-    """Status, body (JSON, or bytes with a content type) and extra headers of a response."""
+    """Status, body (JSON, or bytes with a content type) and headers; a note for the log."""
 
     status: int
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    note: str = ""
 
     def to_response(self) -> web.Response:
         """Render as an aiohttp response (204: no body at all)."""

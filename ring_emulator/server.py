@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -17,7 +18,8 @@ from .clientapi import Answer, ClientApi, add_client_api_routes
 from .control import add_control_routes
 from .counters import Counters
 from .devices_api import add_device_routes
-from .faults import Area, Fault, FaultQueue, make_spec
+from .exchanges import log_exchange
+from .faults import Area, Fault, FaultQueue, FaultSpec, make_spec
 from .faultserve import Process
 from .hooks import EmulatorHooks
 from .household import Household
@@ -26,8 +28,9 @@ from .linking import Linking
 from .oauth import TokenEndpoint, read_params
 from .reply import Reply, error
 from .sessions import Sessions
-from .settings import Clock, EmulatorSettings
+from .settings import AccountsState, Clock, EmulatorSettings
 from .snapshots import SnapshotImages
+from .state import EmulatorState
 from .tokens import TokenListener, TokenStore
 from .twofactor import CodeListener, TwoFactor
 from .websignin import WebSignIn, add_websignin_routes
@@ -35,6 +38,8 @@ from .websignin import WebSignIn, add_websignin_routes
 _LOGGER = logging.getLogger(__name__)
 
 HANG_POLL = 0.05
+# The fault a request was answered with, for the exchange log.
+FAULT_KEY = web.RequestKey("fault", FaultSpec)
 
 
 def endpoint_counter(counters: Counters) -> Middleware:
@@ -59,11 +64,14 @@ class RingEmulator(EmulatorHooks):
         *,
         on_code: CodeListener | None = None,
         on_tokens: TokenListener | None = None,
+        state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         """Create the emulator (not yet listening).
 
         on_code(email, method, code) hears every 2FA code sent; on_tokens(account_key, pair)
-        every token pair issued.
+        every token pair issued. With a state_file, the state saved there is loaded now
+        (StateFileError if it is unreadable) and every change is written back before the
+        answer that made it.
         """
         self.clock = Clock()
         self.counters = Counters()
@@ -84,6 +92,16 @@ class RingEmulator(EmulatorHooks):
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
+        # One registry of what survives a restart; new components register here.
+        self.state = EmulatorState(state_file)
+        self.state.register("accounts", AccountsState(lambda: self._settings))
+        self.state.register("clock", self.clock)
+        self.state.register("tokens", self.tokens)
+        self.state.register("sessions", self.sessions)
+        self.state.register("twofactor", self.twofactor)
+        self.state.register("linking", self.linking)
+        self.state.register("counters", self.counters)
+        self.state.load()
 
     @property
     def settings(self) -> EmulatorSettings:
@@ -106,7 +124,9 @@ class RingEmulator(EmulatorHooks):
         if self._runner is not None:
             raise RuntimeError("emulator already started")
         self._stopping = asyncio.Event()
-        app = web.Application(middlewares=[endpoint_counter(self.counters)])
+        app = web.Application(
+            middlewares=[endpoint_counter(self.counters), self.state.middleware]
+        )
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
         add_client_api_routes(app, self)
@@ -125,6 +145,7 @@ class RingEmulator(EmulatorHooks):
         actual_port = runner.addresses[0][1]
         self.url = str(URL.build(scheme="http", host=host, port=actual_port))
         _LOGGER.debug("Ring emulator listening on %s", self.url)
+        await self.state.save()
         return self.url
 
     async def stop(self) -> None:
@@ -134,6 +155,24 @@ class RingEmulator(EmulatorHooks):
         if runner is not None:
             await runner.cleanup()
         self.url = None
+        await self.state.save()
+
+    def state_summary(self) -> dict[str, Any]:
+        """Return the state file (None when off), whether it was loaded, and the live logins."""
+        path = self.state.path
+        live = []
+        for key in self.tokens.live_accounts():
+            account = self.settings.find_account(key)
+            live.append(key if account is None else account.email)
+        return {
+            "file": None if path is None else str(path),
+            "loaded": self.state.loaded,
+            "live_logins": live,
+        }
+
+    async def save_state(self) -> None:
+        """Write the state file now (for changes made through the Python API, e.g. clock.advance)."""
+        await self.state.save()
 
     async def __aenter__(self) -> Self:
         """Start on a free loopback port."""
@@ -208,6 +247,7 @@ class RingEmulator(EmulatorHooks):
         spec = self.faults.take(area, grant, self.clock.now())
         if spec is None:
             return (await process()).to_response()
+        request[FAULT_KEY] = spec
         _LOGGER.debug("injecting %s on %s", spec.fault, request.path)
         lifetime = int(self.settings.access_token_lifetime)
         return await faultserve.play(
@@ -232,13 +272,24 @@ class RingEmulator(EmulatorHooks):
         params = await read_params(request)
         grant = (params or {}).get("grant_type") or "invalid_request"
         self.counters.count_grant(grant)
+        replies: list[Reply] = []
 
         async def process() -> Reply:
             if params is None:
                 return error(400, {"error": "invalid_request"})
-            return self.endpoint.handle(params, request.headers)
+            replies.append(self.endpoint.handle(params, request.headers))
+            return replies[-1]
 
-        return await self.serve(request, "token", process, grant)
+        response = await self.serve(request, "token", process, grant)
+        transport = request.transport
+        log_exchange(
+            params,
+            replies[-1] if replies else None,
+            response,
+            dropped=transport is None or transport.is_closing(),
+            fault=request.get(FAULT_KEY),
+        )
+        return response
 
     async def _hang(self, request: web.Request) -> None:
         """Wait until the emulator stops or the client goes away."""

@@ -49,6 +49,16 @@ class Sessions:
         else:
             self._bodies[account.key] = copy.deepcopy(body)
 
+    def to_state(self) -> dict[str, list[str]]:
+        """Return the open sessions for the state file (Ring keeps them over our restarts)."""
+        return {account: sorted(ids) for account, ids in self._open.items()}
+
+    def load_state(self, data: dict[str, list[str]]) -> None:
+        """Restore the open sessions from the state file."""
+        if not isinstance(data, dict):
+            raise TypeError("sessions must be an object")
+        self._open = {str(k): {str(h) for h in v} for k, v in data.items()}
+
     def clear(self) -> None:
         """Forget every session and shaped body."""
         self._open.clear()

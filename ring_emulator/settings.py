@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 import time
 from typing import Any, Literal, cast
@@ -143,6 +144,31 @@ def _number(name: str, value: Any) -> float:
     return float(value)
 
 
+class AccountsState:
+    """The accounts as a state component: passwords changed by revoke() and added accounts persist.
+
+    On load, an account in both the file and the settings takes the file's version; accounts
+    only in the settings (e.g. a new --account) are kept, and accounts only in the file are added.
+    """
+
+    def __init__(self, settings: Callable[[], EmulatorSettings]) -> None:
+        """Read the live settings through this getter (the emulator may swap them)."""
+        self._settings = settings
+
+    def to_state(self) -> list[dict[str, Any]]:
+        """Return every account."""
+        return [acc.to_json() for acc in self._settings().accounts]
+
+    def load_state(self, data: list[dict[str, Any]]) -> None:
+        """Merge the saved accounts into the settings (validated before anything changes)."""
+        if not isinstance(data, list):
+            raise TypeError("accounts must be a list")
+        saved = {acc.key: acc for acc in (Account.from_json(item) for item in data)}
+        settings = self._settings()
+        merged = [saved.pop(acc.key, acc) for acc in settings.accounts]
+        settings.accounts = merged + list(saved.values())
+
+
 class Clock:
     """Emulator time: time.time() plus an offset that advance() grows."""
 
@@ -159,3 +185,11 @@ class Clock:
     def advance(self, seconds: float) -> None:
         """Move emulator time forward by this many seconds."""
         self.offset += seconds
+
+    def to_state(self) -> dict[str, Any]:
+        """Return the offset for the state file."""
+        return {"offset": self.offset}
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Restore the offset from the state file."""
+        self.offset = _number("offset", data["offset"])

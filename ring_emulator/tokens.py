@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-import itertools
+from dataclasses import asdict, dataclass
 import secrets
+from typing import Any
 
 from .settings import Clock, EmulatorSettings
 
@@ -28,6 +28,10 @@ class AccessRecord:
     account: str
     expires_at: float
 
+    def check(self) -> None:
+        """Raise TypeError when loaded data has the wrong types."""
+        _check_types(self, account=str, expires_at=(int, float))
+
 
 @dataclass(slots=True)
 class RefreshRecord:
@@ -38,6 +42,25 @@ class RefreshRecord:
     issued_at: float
     family: int
     exchanged_at: float | None = None
+
+    def check(self) -> None:
+        """Raise TypeError when loaded data has the wrong types."""
+        _check_types(
+            self,
+            account=str,
+            client_id=str,
+            issued_at=(int, float),
+            family=int,
+            exchanged_at=(int, float, type(None)),
+        )
+
+
+def _check_types(record: object, **expected: type | tuple[type, ...]) -> None:
+    """Raise TypeError naming the first field whose value is not of the expected type."""
+    for name, kind in expected.items():
+        value = getattr(record, name)
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise TypeError(f"{name} has the wrong type ({type(value).__name__})")
 
 
 @dataclass(slots=True, frozen=True)
@@ -70,7 +93,7 @@ class TokenStore:
         self.listener = listener
         self._access: dict[str, AccessRecord] = {}
         self._refresh: dict[str, RefreshRecord] = {}
-        self._families = itertools.count(1)
+        self._next_family = 1
         self._issued = 0
 
     def __len__(self) -> int:
@@ -102,8 +125,9 @@ class TokenStore:
         access = access_token or secrets.token_urlsafe(32)
         refresh = refresh_token or secrets.token_urlsafe(48)
         self._access[access] = AccessRecord(account, now + lifetime)
-        fam = next(self._families) if family is None else family
-        self._refresh[refresh] = RefreshRecord(account, client_id, now, fam)
+        if family is None:
+            family, self._next_family = self._next_family, self._next_family + 1
+        self._refresh[refresh] = RefreshRecord(account, client_id, now, family)
         pair = TokenPair(access, refresh, int(lifetime))
         if self.listener is not None:
             self.listener(account, pair)
@@ -157,6 +181,42 @@ class TokenStore:
         """Forget every token."""
         self._access.clear()
         self._refresh.clear()
+
+    def live_accounts(self) -> list[str]:
+        """Return the account keys holding a refresh token that can still be exchanged."""
+        end = self._clock.now() - self.settings.refresh_token_lifetime
+        live = {
+            r.account
+            for r in self._refresh.values()
+            if r.exchanged_at is None and r.issued_at > end
+        }
+        return sorted(live)
+
+    def to_state(self) -> dict[str, Any]:
+        """Return every usable token record (expired access tokens are left out)."""
+        now = self._clock.now()
+        return {
+            "access": {
+                t: asdict(r) for t, r in self._access.items() if now < r.expires_at
+            },
+            "refresh": {t: asdict(r) for t, r in self._refresh.items()},
+            "next_family": self._next_family,
+            "issued": self._issued,
+        }
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Replace every token record with the saved ones (validated first)."""
+        access = {str(t): AccessRecord(**r) for t, r in data["access"].items()}
+        refresh = {str(t): RefreshRecord(**r) for t, r in data["refresh"].items()}
+        for a_record in access.values():
+            a_record.check()
+        for r_record in refresh.values():
+            r_record.check()
+        next_family, issued = data["next_family"], data["issued"]
+        if not isinstance(next_family, int) or not isinstance(issued, int):
+            raise TypeError("next_family and issued must be integers")
+        self._access, self._refresh = access, refresh
+        self._next_family, self._issued = next_family, issued
 
     def prune(self) -> None:
         """Drop records that can no longer be used (exchanged ones stay until their lifetime for reuse counting)."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 import math
 import secrets
+from typing import Any
 
 from .counters import Counters
 from .settings import Account, Clock, EmulatorSettings
@@ -135,6 +136,33 @@ class TwoFactor:
     def clear(self) -> None:
         """Forget every pending code and send history."""
         self._state.clear()
+
+    def to_state(self) -> dict[str, Any]:
+        """Return pending codes, send history and authenticator codes (a restart mid-login works)."""
+        codes = {
+            key: {
+                "code": st.code,
+                "sent_at": st.sent_at,
+                "used": st.used,
+                "requests": list(st.requests),
+            }
+            for key, st in self._state.items()
+        }
+        return {"codes": codes, "totp": dict(self._totp)}
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Replace the 2FA state with the saved one (validated first)."""
+        states = {}
+        for key, item in data["codes"].items():
+            code, sent_at, used = item["code"], item["sent_at"], item["used"]
+            requests = [float(t) for t in item["requests"]]
+            if not isinstance(code, str | None) or not isinstance(used, bool):
+                raise TypeError("code must be a string and used a boolean")
+            if sent_at is not None:
+                sent_at = float(sent_at)
+            states[str(key)] = _CodeState(code, sent_at, used, deque(requests))
+        totp = {str(k): str(v) for k, v in data["totp"].items()}
+        self._state, self._totp = states, totp
 
     def _announce(self, account: Account, method: str, code: str) -> None:
         """Tell the listener (the CLI prints it) that a code was sent."""

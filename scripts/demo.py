@@ -1,229 +1,207 @@
 """`make demo`: the Ring emulator and Home Assistant with Ring Auth, until Ctrl-C.
 
-Starts `python -m ring_emulator` (short-lived demo tokens, the demo account) and
-`hass -c config` with the integration linked into `config/custom_components` and
-RING_AUTH_BASE_URL pointing at the emulator. The emulator's 2FA codes are shown here.
+Checks both ports first, then starts `python -m ring_emulator` (short-lived demo tokens, the
+demo account, its state kept in config/ring_emulator_state.json so a second start continues
+the same login) and `hass -c config` with the integration linked into
+`config/custom_components` and RING_AUTH_BASE_URL pointing at the emulator. The console shows
+the emulator's lines (2FA codes, every token exchange) and Ring Auth's; the rest of Home
+Assistant's output is in config/home-assistant.log. `--reset` (make demo-reset) starts afresh.
 """
 
 import argparse
-import contextlib
-from datetime import UTC, datetime
-import json
-import os
 from pathlib import Path
-import re
-import signal
-import subprocess
+import shlex
 import sys
-import threading
 import time
-import urllib.request
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "config"
-VENV_BIN = Path(sys.executable).parent
-DEMO_EMAIL = "demo@example.com"
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - the emulator's public demo account
+from demo_banner import banner, busy_port_message, reset
+from demo_console import RECOVERY_MODE, HaConsole
+from demo_procs import Child, Interrupts, listens, say
+from demo_setup import (
+    CONFIG,
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    ROOT,
+    STATE_FILE,
+    VENV_BIN,
+    emulator_command,
+    ensure_frontend,
+    get_json,
+    hass_command,
+    hass_env,
+    link_integration,
+    wait_http,
+    write_http_config,
+)
 
+# scripts/e2e.py uses these through `import demo`.
+__all__ = [
+    "CONFIG",
+    "DEMO_EMAIL",
+    "DEMO_PASSWORD",
+    "ROOT",
+    "VENV_BIN",
+    "ensure_frontend",
+    "hass_command",
+    "hass_env",
+    "link_integration",
+    "main",
+    "say",
+    "wait_http",
+    "write_http_config",
+]
 
-def say(text: str) -> None:
-    """Write a line to the console at once."""
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def frontend_pin() -> str:
-    """Return the home-assistant-frontend requirement this Home Assistant pins."""
-    import homeassistant
-
-    constraints = Path(homeassistant.__file__).parent / "package_constraints.txt"
-    match = re.search(
-        r"^home-assistant-frontend==\S+$", constraints.read_text(), re.MULTILINE
-    )
-    if match is None:
-        raise SystemExit("cannot find the frontend pin in package_constraints.txt")
-    return match.group(0)
-
-
-def ensure_frontend() -> None:
-    """Install the pinned frontend into the venv once (Home Assistant needs it for the UI)."""
-    pin = frontend_pin()
-    try:
-        from importlib.metadata import version
-
-        if version("home-assistant-frontend") == pin.split("==")[1]:
-            return
-    except ImportError:
-        pass
-    say(f"Installing {pin} (once)...")
-    uv = VENV_BIN / "uv"
-    cmd = (
-        [str(uv), "pip", "install", "-q", "--python", sys.executable, pin]
-        if uv.exists()
-        else [sys.executable, "-m", "pip", "install", "-q", pin]
-    )
-    subprocess.run(cmd, check=True)
+HASS_PATIENCE = 20.0  # seconds Home Assistant gets to stop after the SIGINT
 
 
-def link_integration(config: Path = CONFIG) -> None:
-    """Make <config>/custom_components/ring_auth point at the repository's integration."""
-    target = config / "custom_components" / "ring_auth"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink() or target.exists():
-        return
-    target.symlink_to(
-        ROOT / "custom_components" / "ring_auth", target_is_directory=True
-    )
+class Launcher:
+    """Starts the children, waits for them to be ready, and stops them."""
 
+    def __init__(self, args: argparse.Namespace, interrupts: Interrupts) -> None:
+        """Prepare (nothing runs yet)."""
+        self.args = args
+        self.interrupts = interrupts
+        self.children: list[Child] = []
+        self.emulator_ready = False
+        self.recovery = False
+        self.console = HaConsole()
 
-def write_http_config(config: Path, port: int) -> None:
-    """Store Home Assistant's HTTP settings (loopback, this port) as confirmed.
+    def on_emulator_line(self, line: str) -> None:
+        """Show every line of the emulator; note when it listens."""
+        if line.startswith("Ring emulator listening on "):
+            self.emulator_ready = True
+        say(f"[emulator] {line}")
 
-    Since 2026.10 Home Assistant keeps them in .storage/http; `http:` in YAML is only a
-    trial that it reverts after five minutes (restarting on port 8123) unless confirmed.
-    """
-    from homeassistant.components.http import config as http_config
+    def on_hass_line(self, line: str) -> None:
+        """Show the lines about Ring Auth; note recovery mode."""
+        if RECOVERY_MODE in line:
+            self.recovery = True
+        if self.console.wanted(line):
+            say(f"[hass] {line}")
 
-    stable = http_config.HTTP_STORAGE_SCHEMA(
-        {"server_host": ["127.0.0.1"], "server_port": port}
-    ) | {
-        "created_at": datetime.now(UTC).isoformat(),
-        "error": None,
-        "error_message": None,
-    }
-    path = config / ".storage" / http_config.STORAGE_KEY
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(
-            {
-                "version": http_config.STORAGE_VERSION,
-                "minor_version": http_config.STORAGE_MINOR_VERSION,
-                "key": http_config.STORAGE_KEY,
-                "data": {
-                    "stable": stable,
-                    "pending": None,
-                    "yaml_migration_done": True,
-                },
-            },
-            indent=2,
+    def wait_for(self, what: str, ready: Any, child: Child, seconds: float) -> bool:
+        """Wait until ready() holds; False (after saying why) if the child ends or time runs out."""
+        deadline = time.monotonic() + seconds
+        while not ready():
+            if not child.alive:
+                say(
+                    f"[demo] {what} exited with code {child.proc.returncode}; stopping."
+                )
+                return False
+            if self.in_recovery():
+                return False
+            if time.monotonic() > deadline:
+                say(f"[demo] {what} was not ready within {seconds:.0f} s; stopping.")
+                return False
+            if self.interrupts.wait(0.1):
+                return False
+        return True
+
+    def in_recovery(self) -> bool:
+        """Return (after saying so) whether Home Assistant went into recovery mode."""
+        if self.recovery:
+            say(
+                "[demo] Home Assistant went into recovery mode (see "
+                f"{self.args.config}/home-assistant.log); stopping."
+            )
+        return self.recovery
+
+    def hass_ready(self, hass: Child) -> bool:
+        """Return whether *our* Home Assistant listens on its port and answers."""
+        port = self.args.ha_port
+        if listens(hass.proc.pid, port) is False:
+            return False
+        return get_json(f"http://127.0.0.1:{port}/manifest.json") is not None
+
+    def run(self) -> int:
+        """Start both, wait for Ctrl-C or a child's end; return the exit status."""
+        args = self.args
+        emulator_url = f"http://127.0.0.1:{args.port}"
+        state_file = args.config / STATE_FILE
+        args.config.mkdir(parents=True, exist_ok=True)
+        emulator = Child(
+            "emulator",
+            emulator_command(args.port, state_file, args.access_token_lifetime),
+            self.on_emulator_line,
+            cwd=ROOT,
         )
-    )
+        self.children.append(emulator)
+        if not self.wait_for("The emulator", lambda: self.emulator_ready, emulator, 15):
+            return 0 if self.interrupts.count else 1
+        if not args.emulator_only:
+            if args.hass_command is None:
+                ensure_frontend()
+            link_integration(args.config)
+            write_http_config(args.config, args.ha_port)
+            command = shlex.split(args.hass_command or str(VENV_BIN / "hass"))
+            hass = Child(
+                "hass",
+                [*command, *hass_command(args.config)[1:], "--log-no-color"],
+                self.on_hass_line,
+                cwd=ROOT,
+                env=hass_env(emulator_url, args.ha_port),
+            )
+            self.children.append(hass)
+            say("[demo] Waiting for Home Assistant...")
+            if not self.wait_for(
+                "Home Assistant", lambda: self.hass_ready(hass), hass, 180
+            ):
+                return 0 if self.interrupts.count else 1
+        banner(args, emulator_url, get_json(f"{emulator_url}/_emulator/state"))
+        while all(child.alive for child in self.children):
+            if self.interrupts.wait(0.5):
+                return 0
+            if self.in_recovery():  # its line may come after its port answered
+                return 1
+        ended = next(c for c in self.children if not c.alive)
+        say(f"[demo] {ended.name} exited with code {ended.proc.returncode}; stopping.")
+        return 1
+
+    def stop(self) -> None:
+        """Stop Home Assistant first (it may still talk to the emulator), then the emulator."""
+        if any(child.alive for child in self.children):
+            say("[demo] Stopping...")
+        for child in reversed(self.children):
+            patience = HASS_PATIENCE if child.name == "hass" else 5.0
+            child.stop(self.interrupts, patience)
+        say("[demo] Stopped.")
 
 
-def hass_command(config: Path) -> list[str]:
-    """Return the command line that runs Home Assistant on a config directory."""
-    return [
-        str(VENV_BIN / "hass"),
-        "-c",
-        str(config),
-        "--skip-pip-packages",
-        "home-assistant-frontend",
-    ]
-
-
-def hass_env(emulator_url: str) -> dict[str, str]:
-    """Return the environment that points the integration at the emulator."""
-    return os.environ | {"RING_AUTH_BASE_URL": emulator_url}
-
-
-def pump(
-    proc: subprocess.Popen[str], prefix: str, ready: threading.Event, marker: str
-) -> None:
-    """Copy a child's output to the console; set `ready` when `marker` appears."""
-    assert proc.stdout is not None  # noqa: S101
-    for line in proc.stdout:
-        if marker in line:
-            ready.set()
-        if prefix == "emulator" or "ring_auth" in line or "ERROR" in line:
-            say(f"[{prefix}] {line.rstrip()}")
-
-
-def wait_http(url: str, seconds: float) -> bool:
-    """Wait until url answers."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):  # noqa: S310
-            return True
-        time.sleep(0.5)
-    return False
-
-
-def main() -> int:
-    """Run both processes until Ctrl-C, then stop them."""
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8765, help="emulator port")
     parser.add_argument("--ha-port", type=int, default=8123)
     parser.add_argument("--access-token-lifetime", type=int, default=300)
     parser.add_argument("--emulator-only", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--reset", action="store_true", help="start afresh (make demo-reset)"
+    )
+    parser.add_argument("--config", type=Path, default=CONFIG, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--hass-command",
+        help="run this instead of the venv's hass (tests use a stand-in)",
+    )
+    return parser.parse_args(argv)
 
-    emulator_url = f"http://127.0.0.1:{args.port}"
-    procs: list[subprocess.Popen[str]] = []
 
-    def stop(*_: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        emu = subprocess.Popen(
-            [sys.executable, "-u", "-m", "ring_emulator", "--port", str(args.port),
-             "--access-token-lifetime", str(args.access_token_lifetime), "--grace", "60",
-             "--account", f"{DEMO_EMAIL}:{DEMO_PASSWORD}:sms"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        procs.append(emu)
-        emu_ready = threading.Event()
-        threading.Thread(
-            target=pump, args=(emu, "emulator", emu_ready, "listening"), daemon=True
-        ).start()
-        if not emu_ready.wait(15):
-            say("The emulator did not start.")
-            return 1
-        if not args.emulator_only:
-            ensure_frontend()
-            link_integration()
-            write_http_config(CONFIG, args.ha_port)
-            hass = subprocess.Popen(
-                hass_command(CONFIG), cwd=ROOT, env=hass_env(emulator_url),
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            )  # fmt: skip
-            procs.append(hass)
-            threading.Thread(
-                target=pump, args=(hass, "hass", threading.Event(), ""), daemon=True
-            ).start()
-            ha_url = f"http://127.0.0.1:{args.ha_port}"
-            if not wait_http(ha_url + "/manifest.json", 180):
-                say("Home Assistant did not start; see config/home-assistant.log")
-                return 1
-        say("")
-        say(
-            f"Ring emulator:  {emulator_url}  (access tokens live {args.access_token_lifetime} s)"
-        )
-        if not args.emulator_only:
-            say(f"Home Assistant: http://127.0.0.1:{args.ha_port}")
-            say("  1. Finish onboarding (any name and password).")
-            say("  2. Settings > Devices & services > Add integration > Ring Auth.")
-        say(
-            f"  Ring login: {DEMO_EMAIL} / {DEMO_PASSWORD}; the 2FA code is printed here"
-        )
-        say("  as '[emulator] 2FA code for ...'. Ctrl-C stops everything.")
-        say("")
-        while all(p.poll() is None for p in procs):
-            time.sleep(0.5)
-        say("A process ended on its own; stopping the rest.")
+def main(argv: list[str] | None = None) -> int:
+    """Check the ports, run both processes until Ctrl-C, then stop them."""
+    args = parse_args(argv)
+    args.config = args.config.resolve()
+    if problem := busy_port_message(args):
+        say(problem)
         return 1
-    except KeyboardInterrupt:
-        say("\nStopping...")
-        return 0
+    if args.reset:
+        reset(args.config)
+    interrupts = Interrupts()
+    interrupts.install()
+    launcher = Launcher(args, interrupts)
+    try:
+        return launcher.run()
     finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
-        for proc in reversed(procs):
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        launcher.stop()
 
 
 if __name__ == "__main__":

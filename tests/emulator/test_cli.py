@@ -8,6 +8,7 @@ import io
 import os
 from pathlib import Path
 import signal
+import socket
 import sys
 
 import aiohttp
@@ -189,3 +190,61 @@ async def test_subprocess_sigint(socket_enabled: None) -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_main_refuses_a_bad_state_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A state file the emulator cannot use stops it with one line naming the file."""
+    bad = tmp_path / "state.json"
+    bad.write_text("{broken")
+    assert cli.main(["--port", "0", "--state-file", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Ring emulator: {bad} is not JSON")
+    assert len(err.splitlines()) == 1
+    assert bad.read_text() == "{broken"
+
+
+async def test_serve_reports_the_state_file(
+    tmp_path: Path, socket_enabled: None
+) -> None:
+    """With --state-file the first line says whether the state is new or loaded, and what it holds."""
+    path = tmp_path / "state.json"
+    for expected in ("new", "loaded; live logins: none"):
+        out = io.StringIO()
+        stop = asyncio.Event()
+        args = cli.parse_args(["--port", "0", "--state-file", str(path)])
+        task = asyncio.create_task(cli.serve(args, out, stop))
+        await wait_until(lambda out=out: "listening" in out.getvalue())
+        stop.set()
+        await asyncio.wait_for(task, 3)
+        assert out.getvalue().splitlines()[0] == f"State file {path}: {expected}"
+
+
+async def test_serve_busy_port(socket_enabled: None) -> None:
+    """In-process: a port in use is a StartError naming the address and the reason."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        args = cli.parse_args(["--port", str(port)])
+        with pytest.raises(cli.StartError, match=f"127.0.0.1:{port}: Address already"):
+            await cli.serve(args, io.StringIO(), asyncio.Event())
+
+
+async def test_subprocess_busy_port(socket_enabled: None) -> None:
+    """A port in use gives one line on stderr and exit status 1 at once, no traceback."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "ring_emulator", "--port", str(port),
+            cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 10)
+    assert proc.returncode == 1
+    assert out == b""
+    assert err.decode().splitlines() == [
+        f"Ring emulator: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]

@@ -33,11 +33,18 @@ def save(result: dict[str, Any]) -> None:
     (RESULTS_DIR / name).write_text(f"Schedule:\n{schedule}\n\n{table(result)}\n")
 
 
+def _full_soak(config: pytest.Config) -> bool:
+    """Return whether the 365-day runs were asked for (-m soak_full or SOAK_FULL=1)."""
+    return bool(os.environ.get("SOAK_FULL")) or "soak_full" in (
+        config.option.markexpr or ""
+    )
+
+
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Skip the 365-day runs unless asked for (-m soak_full or SOAK_FULL=1)."""
-    if os.environ.get("SOAK_FULL") or "soak_full" in (config.option.markexpr or ""):
+    if _full_soak(config):
         return
     skip = pytest.mark.skip(reason="365-day soak: run `make soak`")
     for item in items:
@@ -45,19 +52,28 @@ def pytest_collection_modifyitems(
             item.add_marker(skip)
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print every run's schedule (once per length) and table."""
-    files = sorted(RESULTS_DIR.glob("*.md")) if RESULTS_DIR.is_dir() else []
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Write every run's schedule (once per length) and table to one file; name it in one line.
+
+    The tables are printed too only for the 365-day runs (`make soak`), not in `make test`.
+    """
+    files = sorted(RESULTS_DIR.glob("*-*-*.md")) if RESULTS_DIR.is_dir() else []
     if not files:
         return
-    terminalreporter.section("soak results")
     printed: set[str] = set()
+    parts = []
     for path in files:
         schedule, _, tables = path.read_text().partition("\n\n")
         if schedule not in printed:
             printed.add(schedule)
-            terminalreporter.write_line(schedule + "\n")
-        terminalreporter.write_line(tables)
+            parts.append(schedule + "\n")
+        parts.append(tables)
+    report = RESULTS_DIR / "report.md"
+    report.write_text("\n".join(parts))
+    if _full_soak(config):
+        terminalreporter.section("soak results")
+        terminalreporter.write_line("\n".join(parts))
+    terminalreporter.write_line(f"soak tables: {report}")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Tests of the demo launcher (scripts/demo.py and its helpers)."""
