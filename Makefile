@@ -45,7 +45,7 @@ bench: bootstrap
 	E2E_TRIALS=$${E2E_TRIALS:-50} $(PY) scripts/e2e.py --bench
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
+	rm -rf .venv .venv-ha-latest .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
 
 # The accelerated soak: 365 simulated days, six runs (1 h consumer / 4 h partner tokens x
 # grace 0, 30, 120 s), this integration and core's python-ring-doorbell side by side.
@@ -55,6 +55,16 @@ soak: bootstrap
 
 # End to end: the emulator, a real hass and its frontend in headless Chromium, crashes,
 # a restart and an outage (scripts/e2e.py, docs/e2e.md). E2E_TRIALS=50 for more crash trials.
-.PHONY: e2e
-e2e: bootstrap
+# Twice: on the Home Assistant the tests pin (.venv), then on the newest release
+# (.venv-ha-latest, from requirements_ha_latest.txt).
+.PHONY: e2e e2e-pinned e2e-latest bootstrap-ha-latest
+e2e: e2e-pinned e2e-latest
+
+e2e-pinned: bootstrap
 	$(PY) scripts/e2e.py
+
+e2e-latest: bootstrap bootstrap-ha-latest
+	$(PY) scripts/e2e.py --hass $(CURDIR)/.venv-ha-latest/bin/hass
+
+bootstrap-ha-latest:
+	@scripts/bootstrap ha-latest

@@ -31,6 +31,7 @@ from demo_setup import (
     hass_command,
     hass_env,
     link_integration,
+    pip_install,
     wait_http,
     write_http_config,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "hass_env",
     "link_integration",
     "main",
+    "pip_install",
     "say",
     "wait_http",
     "write_http_config",

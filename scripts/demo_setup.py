@@ -48,11 +48,16 @@ def ensure_frontend() -> None:
     except ImportError:
         pass
     say(f"Installing {pin} (once)...")
+    pip_install(pin)
+
+
+def pip_install(*requirements: str) -> None:
+    """Install into this venv, with its uv when there is one (about three times faster)."""
     uv = VENV_BIN / "uv"
     cmd = (
-        [str(uv), "pip", "install", "-q", "--python", sys.executable, pin]
+        [str(uv), "pip", "install", "-q", "--python", sys.executable, *requirements]
         if uv.exists()
-        else [sys.executable, "-m", "pip", "install", "-q", pin]
+        else [sys.executable, "-m", "pip", "install", "-q", *requirements]
     )
     subprocess.run(cmd, check=True)
 

@@ -6,14 +6,20 @@ and a wrong code first, view its device, reauth after a revoke), then restarts h
 2FA step, stops the emulator for longer than a token lives, and SIGKILLs hass around token
 refreshes. Home Assistant's log is checked after each scenario. See docs/e2e.md.
 
+Which Home Assistant: the one in the venv that runs this script (`make e2e`: .venv, the release
+pytest-homeassistant-custom-component pins, then .venv-ha-latest, the newest release), or
+`--hass VENV/bin/hass` (E2E_HASS), which runs the harness again with that venv's Python so
+that the harness, `hass` and the frontend all come from the same release.
+
 Environment: E2E_TRIALS (crash trials, default 5), E2E_SEED (default 20261122),
-E2E_KEEP=1 keeps the temporary directory, E2E_SKIP_BROWSER=1 logs in over REST instead.
+E2E_KEEP=1 keeps the temporary directory, E2E_SKIP_BROWSER=1 logs in over REST instead,
+E2E_HASS (see above).
 """
 
 import argparse
 import asyncio
 import contextlib
-import importlib.util
+import importlib.metadata
 import os
 from pathlib import Path
 import shutil
@@ -31,6 +37,8 @@ import demo  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 PLAYWRIGHT_PIN = "playwright==1.65.2"
+PINNED_VENV = ROOT / ".venv"
+# The README's screenshots come from the pinned release; other releases keep theirs aside.
 SHOTS = ROOT / "docs" / "screenshots"
 # The shortest access-token life the integration trusts (ringclient MIN_EXPIRES_IN).
 ACCESS_TOKEN_LIFETIME = 60.0
@@ -52,23 +60,45 @@ def ensure_chromium() -> None:
 
 
 def ensure_playwright() -> None:
-    """Install the Playwright package into the venv when it is missing (never its browsers)."""
-    if importlib.util.find_spec("playwright") is not None:
-        return
+    """Install the pinned Playwright package into the venv unless it is there (never its browsers)."""
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        if importlib.metadata.version("playwright") == PLAYWRIGHT_PIN.split("==")[1]:
+            return
     demo.say(f"Installing {PLAYWRIGHT_PIN} into the venv (once)...")
-    uv = demo.VENV_BIN / "uv"
-    cmd = (
-        [str(uv), "pip", "install", "-q", "--python", sys.executable, PLAYWRIGHT_PIN]
-        if uv.exists()
-        else [sys.executable, "-m", "pip", "install", "-q", PLAYWRIGHT_PIN]
-    )
-    subprocess.run(cmd, check=True)
+    demo.pip_install(PLAYWRIGHT_PIN)
     importlib.invalidate_caches()
+
+
+def ha_version() -> str:
+    """Return the version of the Home Assistant this interpreter imports (and runs as hass)."""
+    from homeassistant.const import __version__
+
+    return __version__
+
+
+def use_hass(hass: str) -> None:
+    """Run this script again under the venv that holds `hass`, unless that is this venv."""
+    bin_dir = Path(hass).expanduser().absolute().parent
+    if not (bin_dir / "hass").exists() or not (bin_dir / "python").exists():
+        raise SystemExit(f"--hass {hass}: no hass and python in {bin_dir}")
+    if bin_dir.resolve() == demo.VENV_BIN.resolve():
+        return
+    if os.environ.get("E2E_REEXEC"):
+        # exec'd once already, yet still not in that venv: its python is not its own
+        raise SystemExit(f"--hass {hass}: {bin_dir / 'python'} runs outside {bin_dir}")
+    python = str(bin_dir / "python")
+    sys.stdout.flush()
+    # exec, not a child: signals (SIGTERM from CI, Ctrl-C) reach the harness that cleans up
+    os.execve(  # noqa: S606
+        python,
+        [python, str(Path(__file__).resolve()), *sys.argv[1:]],
+        os.environ | {"E2E_REEXEC": "1"},
+    )
 
 
 async def run_all(args: argparse.Namespace, workdir: Path) -> int:
     """Start everything, run the scenarios, stop everything (also on failure)."""
-    from e2e import scenarios
+    from e2e import flows, scenarios
     from e2e.ha import HaClient, login_over_rest
     from e2e.log import say
     from e2e.procs import Emulator, Hass
@@ -91,7 +121,10 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
         # The frontend shows "Home Assistant is starting" until every integration is set
         # up, which on a cold first run comes well after the HTTP server answers.
         await ha.wait_running(180)
-        say("onboarded over HTTP; Home Assistant is running")
+        running = (await ha.ws({"type": "get_config"}))["version"]
+        if running != ha_version():
+            raise AssertionError(f"hass runs {running}, the harness has {ha_version()}")
+        say(f"onboarded over HTTP; Home Assistant {running} is running")
         run = scenarios.Run(emulator, hass, ha, args.seed)
         run.check_log("start-up")
 
@@ -120,9 +153,12 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
             run.entry_id = await login_over_rest(ha, run.code)
             shots: list[str] = []
         else:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            shots = await scenarios.browser_add_and_reauth(run, SHOTS)
+            args.screenshots.mkdir(parents=True, exist_ok=True)
+            shots = await scenarios.browser_add_and_reauth(run, args.screenshots)
         lap("browser", t)
+        t = time.monotonic()
+        await flows.options_and_reconfigure(run)
+        lap("options and reconfigure", t)
         t = time.monotonic()
         await scenarios.restart_during_2fa(run)
         lap("restart during 2FA", t)
@@ -138,13 +174,18 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
             lap("rotation kill, refresh after grace", t)
 
         say("")
-        say("== e2e results ==")
+        say(f"== e2e results (Home Assistant {running}) ==")
         for name, seconds in timings.items():
             say(f"  {name}: {seconds} s")
         for name, figures in run.results.items():
             say(f"  {name}: {figures}")
         if shots:
-            say(f"  screenshots ({SHOTS.relative_to(ROOT)}): {', '.join(shots)}")
+            say(f"  screenshots ({args.screenshots}): {', '.join(shots)}")
+        say(
+            f"  warnings and errors that mention ring_auth: {len(run.ring_auth_warnings)}"
+        )
+        for warning in run.ring_auth_warnings.values():
+            say(f"    {warning[:400]}")
         say(f"crash trials: {recovered}/{trials} recovered")
         say(f"total {time.monotonic() - started:.0f} s")
         return 0 if recovered == trials else 1
@@ -178,15 +219,43 @@ def main() -> int:
         action="store_true",
         default=bool(os.environ.get("E2E_SKIP_BROWSER")),
     )
+    parser.add_argument(
+        "--hass",
+        default=os.environ.get("E2E_HASS") or None,
+        metavar="VENV/bin/hass",
+        help="the Home Assistant to test (default: this venv's)",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=Path,
+        default=None,
+        help="where the browser scenario saves its screenshots (default: docs/screenshots"
+        " for the pinned release in .venv, .e2e/screenshots-<version> for any other)",
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="only install what a run needs into this venv (frontend, Playwright), then exit",
+    )
     args = parser.parse_args()
+    if args.hass:
+        use_hass(args.hass)  # returns only when this venv holds that hass
 
     demo.ensure_frontend()
     if not args.skip_browser:
-        ensure_chromium()
+        if not args.prepare:
+            ensure_chromium()
         ensure_playwright()
+    if args.prepare:
+        return 0
 
+    version = ha_version()
+    if args.screenshots is None:
+        pinned = demo.VENV_BIN.resolve() == (PINNED_VENV / "bin").resolve()
+        args.screenshots = SHOTS if pinned else ROOT / ".e2e" / f"screenshots-{version}"
+    demo.say(f"e2e: Home Assistant {version} ({demo.VENV_BIN / 'hass'})")
     (ROOT / ".e2e").mkdir(exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="run-", dir=ROOT / ".e2e"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"run-{version}-", dir=ROOT / ".e2e"))
     status = 1
     try:
         status = asyncio.run(guarded(args, workdir))

@@ -1,6 +1,7 @@
 """Home Assistant's HTTP and websocket APIs: onboarding, config entries, flows, services."""
 
 import asyncio
+from collections.abc import AsyncIterator
 import contextlib
 from typing import Any
 
@@ -124,6 +125,14 @@ class HaClient:
                 raise HaError(f"POST {path}: {resp.status} {await resp.text()}")
             return await resp.json(content_type=None)
 
+    async def delete(self, path: str) -> None:
+        """DELETE (e.g. a flow in progress)."""
+        async with self.session.delete(
+            self.url + path, headers=self._headers()
+        ) as resp:
+            if resp.status >= 400:
+                raise HaError(f"DELETE {path}: {resp.status} {await resp.text()}")
+
     async def entries(self) -> list[dict[str, Any]]:
         """Return the integration's config entries."""
         entries = await self.get(f"/api/config/config_entries/entry?domain={DOMAIN}")
@@ -155,13 +164,19 @@ class HaClient:
 
     # -- websocket -------------------------------------------------------------------------
 
-    async def ws(self, command: dict[str, Any]) -> Any:
-        """Run one websocket command on a fresh connection; return its result."""
+    @contextlib.asynccontextmanager
+    async def websocket(self) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+        """Open an authenticated websocket connection."""
         async with self.session.ws_connect(self.url + "/api/websocket") as sock:
             await sock.receive_json()  # auth_required
             await sock.send_json({"type": "auth", "access_token": self.token})
             if (msg := await sock.receive_json())["type"] != "auth_ok":
                 raise HaError(f"websocket auth failed: {msg}")
+            yield sock
+
+    async def ws(self, command: dict[str, Any]) -> Any:
+        """Run one websocket command on a fresh connection; return its result."""
+        async with self.websocket() as sock:
             await sock.send_json({"id": 1, **command})
             while True:
                 msg = await sock.receive_json()
@@ -169,6 +184,33 @@ class HaClient:
                     if not msg["success"]:
                         raise HaError(f"{command['type']}: {msg['error']}")
                     return msg["result"]
+
+    @contextlib.asynccontextmanager
+    async def entry_states(self, entry_id: str) -> AsyncIterator[list[str]]:
+        """Collect every state the entry passes through while the block runs."""
+        seen: list[str] = []
+        async with self.websocket() as sock:
+            await sock.send_json({"id": 1, "type": "config_entries/subscribe"})
+            while (await sock.receive_json()).get("type") != "result":
+                pass  # subscribed from here on
+
+            async def follow() -> None:
+                async for message in sock:
+                    msg = message.json()
+                    changes = msg["event"] if msg.get("type") == "event" else ()
+                    seen.extend(
+                        c["entry"]["state"]
+                        for c in changes
+                        if c["entry"]["entry_id"] == entry_id
+                    )
+
+            task = asyncio.create_task(follow())
+            try:
+                yield seen
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def flows_in_progress(self) -> list[dict[str, Any]]:
         """Return the integration's config flows in progress (websocket)."""

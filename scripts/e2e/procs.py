@@ -95,6 +95,18 @@ class Emulator:
         return [E2E_PASSWORD, *self.codes, *self.issued]
 
 
+def hass_env(emulator_url: str) -> dict[str, str]:
+    """Return demo's environment with Python's deprecation warnings on.
+
+    Python hides DeprecationWarning outside __main__; shown, Home Assistant logs each one
+    under py.warnings with the file that triggered it, where the log check can see it.
+    """
+    env = demo.hass_env(emulator_url)
+    shown = "default::DeprecationWarning,default::PendingDeprecationWarning"
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), shown]))
+    return env
+
+
 class Hass:
     """A real Home Assistant process on a fresh config directory, in its own process group."""
 
@@ -123,7 +135,7 @@ class Hass:
             self.proc = await asyncio.create_subprocess_exec(
                 *demo.hass_command(self.config),
                 cwd=demo.ROOT,
-                env=demo.hass_env(self.emulator_url),
+                env=hass_env(self.emulator_url),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

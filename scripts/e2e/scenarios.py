@@ -8,13 +8,13 @@ import re
 import time
 from typing import Any
 
+from . import logscan
 from .browser import DIAGNOSTICS, Frontend
 from .ha import TOKEN_SENSORS, HaClient, HaError
 from .log import say
 from .procs import E2E_EMAIL, E2E_PASSWORD, Emulator, Hass
 
 FAILURES_SENSOR = "sensor.ring_demo_user_consecutive_refresh_failures"
-RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ ", re.MULTILINE)
 LOGIN_LOST_ERROR = re.compile(r"Ring refused the stored login \(rejected\)")
 
 
@@ -39,6 +39,8 @@ class Run:
     entry_id: str = ""
     results: dict[str, Any] = field(default_factory=dict)
     log_problems: list[str] = field(default_factory=list)
+    # Every WARNING-or-worse record that mentions ring_auth, once per message (for the summary).
+    ring_auth_warnings: dict[str, str] = field(default_factory=dict)
 
     # -- emulator control API ------------------------------------------------------------
 
@@ -91,29 +93,15 @@ class Run:
     ) -> int:
         """Check what Home Assistant logged since the last check; return the record count."""
         text = self.hass.log.take()
-        records = [r for r in RECORD_START.split(text) if r.strip()]
-        problems: list[str] = []
-        for record in records:
-            head = record.splitlines()[0] if record.strip() else ""
-            if (
-                head.startswith("ERROR")
-                and "custom_components.ring_auth" in head
-                and not any(p.search(record) for p in expected)
-            ):
-                problems.append(f"unexpected error: {head[:200]}")
-            if "Detected blocking call" in record and "ring_auth" in record:
-                problems.append(f"blocking call: {head[:200]}")
-        for secret in set(self.emulator.secrets()):
-            if secret and secret in text:
-                kind = (
-                    "the password"
-                    if secret == E2E_PASSWORD
-                    else "a 2FA code"
-                    if secret in self.emulator.codes
-                    else "a token"
-                )
-                problems.append(f"{kind} appears in the log")
-        ring_lines = sum("custom_components.ring_auth" in r for r in records)
+        secrets = dict.fromkeys(self.emulator.issued, "a token")
+        secrets |= dict.fromkeys(self.emulator.codes, "a 2FA code")
+        secrets[E2E_PASSWORD] = "the password"
+        problems = logscan.problems(text, secrets, expected)
+        records = logscan.records(text)
+        for warning in logscan.ring_auth_warnings(text):
+            message = warning.split("] ", 1)[-1]  # without level, thread and logger
+            self.ring_auth_warnings.setdefault(message, warning)
+        ring_lines = sum(logscan.RING_AUTH_LOGGER in r for r in records)
         say(
             f"log check ({scenario}): {len(records)} records, {ring_lines} from ring_auth,"
             f" {len(problems)} problems"
