@@ -6,6 +6,7 @@ without a new login is to send the same refresh token again inside Ring's grace 
 """
 
 import asyncio
+import hashlib
 
 from .ringclient import (
     PartnerCredentials,
@@ -15,6 +16,11 @@ from .ringclient import (
     RingMalformedResponseError,
     Token,
 )
+
+
+def fingerprint(secret: str) -> str:
+    """Return 6 hex digits of the secret's SHA-256: tells tokens apart in a log, reveals none."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:6]
 
 
 class ExchangeFailedError(Exception):

@@ -14,7 +14,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .const import CONF_TOKEN, DOMAIN, LOGGER
-from .exchange import ExchangeFailedError, async_exchange
+from .exchange import ExchangeFailedError, async_exchange, fingerprint
 from .failures import (
     LOST_KINDS,
     LoginLostError,
@@ -145,22 +145,23 @@ class RingTokenManager:
                 failed.error, lost_response=failed.lost_response
             )
         else:
-            await self._async_save(successor(new.as_dict(), previous))
+            await self._async_save(successor(new.as_dict(), previous), previous)
 
-    async def _async_save(self, token: dict[str, Any]) -> None:
+    async def _async_save(self, token: dict[str, Any], old: dict[str, Any]) -> None:
         """Make the new token durable (journal first), then put it in the entry."""
-        if self.health.consecutive_failures:
-            LOGGER.info(
-                "Ring token refresh works again after %s failures",
-                self.health.consecutive_failures,
-            )
+        if failures := self.health.consecutive_failures:
+            LOGGER.info("Ring token refresh works again after %s failures", failures)
         self.health.record_success(token, time.time())
         self._backoff.clear()
         await self._journal.async_write(token, self.health)
         self._store_in_entry(token)
-        LOGGER.debug("Ring token refreshed (refresh %s)", self.health.refresh_count)
+        LOGGER.info(  # fingerprints (6 hex of a SHA-256) match the emulator's log
+            "Ring login renewed: refresh token %s replaced by %s",
+            fingerprint(old["refresh_token"]),
+            fingerprint(token["refresh_token"]),
+        )
         self._schedule_background()
-        self._notify()
+        async_dispatcher_send(self.hass, self.signal)
 
     async def _async_record_failure(
         self, err: RingError, *, lost_response: bool
@@ -196,7 +197,7 @@ class RingTokenManager:
         await self._journal.async_write(self.token, self.health)
         if isinstance(failure, LoginLostError):
             self.entry.async_start_reauth(self.hass)  # its step reads the reason
-        self._notify()
+        async_dispatcher_send(self.hass, self.signal)
         raise failure from err
 
     def _store_in_entry(self, token: dict[str, Any]) -> None:
@@ -226,9 +227,6 @@ class RingTokenManager:
                 self._schedule_at(self._backoff.not_before)
         except RingError:
             return
-
-    def _notify(self) -> None:
-        async_dispatcher_send(self.hass, self.signal)
 
 
 async def async_store_login(
