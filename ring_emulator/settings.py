@@ -75,6 +75,8 @@ class EmulatorSettings:
     # Ring's edge since 2026-02: 406 for the password grant, or for the web sign-in's pages.
     block_password_grant: bool = False
     block_web_signin: bool = False
+    # The password grant answered 400 unsupported_grant_type, as if Ring had retired it.
+    retire_password_grant: bool = False
     # POST /clients_api/session: Ring's status is not known (200 or 201); 201 is the stricter test.
     session_status: int = 201
     # API calls from a hardware id without an open session get 404, as Ring does.
@@ -110,7 +112,14 @@ class EmulatorSettings:
             setattr(self, name, value)
 
 
-_SWITCHES = frozenset({"require_session", "block_password_grant", "block_web_signin"})
+_SWITCHES = frozenset(
+    {
+        "require_session",
+        "block_password_grant",
+        "block_web_signin",
+        "retire_password_grant",
+    }
+)
 
 
 def _from_json(name: str, value: Any) -> Any:

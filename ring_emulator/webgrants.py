@@ -33,10 +33,16 @@ class WebGrants:
         endpoint.grants["authorization_code"] = self.code_grant
 
     def password_grant(self, params: Params, headers: Mapping[str, str]) -> Reply:
-        """Run the password grant, unless Ring's edge blocks it (406 text/plain)."""
-        if self._signin.settings.block_password_grant:
+        """Run the password grant, unless blocked (406) or retired (400, an assumption).
+
+        Retired: RFC 6749 5.2's unsupported_grant_type, as if Ring had switched it off.
+        """
+        settings = self._signin.settings
+        if settings.block_password_grant:
             self._signin.counters.password_blocked += 1
             return PlainReply(406, BLOCKED_TEXT)
+        if settings.retire_password_grant:
+            return error(400, {"error": "unsupported_grant_type"})
         return self._password(params, headers)
 
     def code_grant(self, params: Params, headers: Mapping[str, str]) -> Reply:

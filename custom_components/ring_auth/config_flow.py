@@ -36,6 +36,7 @@ from .const import (
     AUTH_TYPE_PARTNER,
     CONF_AUTH_TYPE,
     CONF_HARDWARE_ID,
+    CONF_SIGNIN_METHOD,
     CONF_TOKEN,
     DOMAIN,
     LOGGER,
@@ -58,6 +59,7 @@ from .ringclient import (
     Token,
     TwoFactorRequired,
 )
+from .signin import SignIn, SignInMethod
 from .token_manager import async_lost_reason, async_store_login
 
 CONF_CODE = "code"
@@ -93,16 +95,24 @@ def form_error(err: RingError) -> tuple[str, dict[str, str]]:
 
 
 class _LoginAuth(AbstractAuth):
-    """The one fresh token of a login, used for the profile call only."""
+    """A login's fresh token for the profile call, renewed once if Ring refuses it.
 
-    def __init__(self, token: Token) -> None:
-        self._access_token = token.access_token
+    A third-party client reports Ring refusing the first access token of a web sign-in's code
+    exchange and accepting the first refreshed one (portpowered/go-ring docs/auth.md).
+    """
+
+    def __init__(self, token: Token, client: RingAuthClient | None) -> None:
+        self.token = token
+        self._client = client
 
     async def async_get_access_token(self) -> str:
-        return self._access_token
+        return self.token.access_token
 
     async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
-        return self._access_token
+        if self._client is not None:
+            client, self._client = self._client, None  # once
+            self.token = await client.async_refresh(self.token.refresh_token)
+        return self.token.access_token
 
 
 class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
@@ -118,6 +128,7 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self._password = ""
         self._hardware_id = ""
         self._challenge: TwoFactorRequired | None = None
+        self._signin: SignIn | None = None
         self._credentials_step = "user"
         # A login whose account could not be read yet (the profile step retries it).
         self._login: tuple[Token, dict[str, Any]] | None = None
@@ -243,6 +254,7 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         if self.source == SOURCE_USER and self._email_configured(self._email):
             # Before Ring sends a code; the account id is still checked after the login.
             return self.async_abort(reason="already_configured")
+        self._challenge = None
         return await self._async_login(None)
 
     def _email_configured(self, email: str) -> bool:
@@ -333,11 +345,23 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
     # -- talking to Ring -------------------------------------------------------------------
 
     async def _async_login(self, code: str | None) -> ConfigFlowResult:
-        """Log in; show the right form with a precise error when Ring says no."""
+        """Send the credentials (code None) or a code; show the right form when Ring says no."""
         self._hardware_id = self._hardware_id or str(uuid4())
-        client = RingAuthClient(async_get_clientsession(self.hass), self._hardware_id)
+        if self._signin is None or (code is None and self._challenge is None):
+            self._close_signin()
+            self._signin = SignIn(
+                self.hass,
+                async_get_clientsession(self.hass),
+                self._hardware_id,
+                self._signin_method(),
+            )
+        signin = self._signin
+        method = signin.used
         try:
-            result = await client.async_login(self._email, self._password, code)
+            if self._challenge is None:
+                result = await signin.async_start(self._email, self._password)
+            else:
+                result = await signin.async_submit_code(code or "")
         except RingError as err:
             error, placeholders = form_error(err)
             if error == "invalid_auth" or self._challenge is None:
@@ -345,17 +369,47 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 return self._show_credentials_form({"base": error}, placeholders)
             return self._show_code_form(self._challenge, {"base": error}, placeholders)
         if isinstance(result, TwoFactorRequired):
+            switched = self._challenge is not None and signin.used is not method
             self._challenge = result
-            return self._show_code_form(result)
+            return self._show_code_form(
+                result, {"base": "switched_to_web"} if switched else None
+            )
         self._password = ""
+        used = signin.used
+        self._close_signin()
         return await self._async_save(
             result,
             {
                 CONF_EMAIL: self._email,
                 CONF_HARDWARE_ID: self._hardware_id,
                 CONF_AUTH_TYPE: AUTH_TYPE_CONSUMER,
+                CONF_SIGNIN_METHOD: used,
             },
         )
+
+    def _signin_method(self) -> SignInMethod:
+        """Return the entry's forced sign-in method (reauth, reconfigure), else auto."""
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            entry = (
+                self._get_reauth_entry()
+                if self.source == SOURCE_REAUTH
+                else self._get_reconfigure_entry()
+            )
+            return SignInMethod(
+                entry.options.get(CONF_SIGNIN_METHOD, SignInMethod.AUTO)
+            )
+        return SignInMethod.AUTO
+
+    def _close_signin(self) -> None:
+        if self._signin is not None:
+            self._signin.close()
+            self._signin = None
+
+    @callback
+    def async_remove(self) -> None:
+        """Drop the sign-in's secrets and session when the flow ends any way."""
+        self._close_signin()
+        self._password = ""
 
     # -- partner app (application credentials, OAuth2 with PKCE) ---------------------------
 
@@ -390,9 +444,14 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
 
     async def _async_save(self, token: Token, data: dict[str, Any]) -> ConfigFlowResult:
         """Key the entry by Ring's account id from the profile, then create or update it."""
-        api = RingApi(
-            async_get_clientsession(self.hass), _LoginAuth(token), self._hardware_id
+        session = async_get_clientsession(self.hass)
+        refresher = (
+            RingAuthClient(session, self._hardware_id)
+            if data.get(CONF_SIGNIN_METHOD)
+            else None  # a partner token refreshes with the partner's secret only
         )
+        auth = _LoginAuth(token, refresher)
+        api = RingApi(session, auth, self._hardware_id)
         try:
             profile = await api.async_get_profile()
         except RingError as err:
@@ -404,6 +463,7 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 description_placeholders={"seconds": ""} | placeholders,
             )
         self._login = None
+        token = auth.token  # renewed, if Ring refused the first one
         await self.async_set_unique_id(str(profile["id"]))
         if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
             entry = (
@@ -416,9 +476,8 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
                 CONF_TOKEN: await async_store_login(self.hass, entry, token.as_dict())
             }
             # The email of a new password login; the credentials a relink picked.
-            updates |= {
-                k: data[k] for k in (CONF_EMAIL, "auth_implementation") if k in data
-            }
+            keys = (CONF_EMAIL, CONF_SIGNIN_METHOD, "auth_implementation")
+            updates |= {key: data[key] for key in keys if key in data}
             return self.async_update_reload_and_abort(entry, data_updates=updates)
         self._abort_if_unique_id_configured()
         email = data.get(CONF_EMAIL) or str(profile.get("email") or "")

@@ -10,6 +10,9 @@ LOGGER = logging.getLogger(__package__)
 CONF_TOKEN: Final = "token"  # noqa: S105
 CONF_HARDWARE_ID: Final = "hardware_id"
 CONF_AUTH_TYPE: Final = "auth_type"
+# How a password login reached Ring ("password" grant or "web" sign-in); also the option that
+# forces one ("auto" by default).
+CONF_SIGNIN_METHOD: Final = "signin_method"
 AUTH_TYPE_CONSUMER: Final = "consumer"
 AUTH_TYPE_PARTNER: Final = "partner"
 

@@ -17,6 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
+from .const import AUTH_TYPE_PARTNER, CONF_AUTH_TYPE, CONF_SIGNIN_METHOD
 from .data import RingAuthConfigEntry
 from .entity import RingAuthEntity
 from .health import TokenHealth
@@ -86,13 +87,26 @@ SENSORS: tuple[RingAuthSensorDescription, ...] = (
 )
 
 
+SIGNIN_METHOD = SensorEntityDescription(
+    key="signin_method",
+    translation_key="signin_method",
+    device_class=SensorDeviceClass.ENUM,
+    options=["password", "web", "partner"],
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: RingAuthConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's token sensors."""
-    async_add_entities(RingAuthSensor(entry, description) for description in SENSORS)
+    """Add the account's token sensors and its sign-in method."""
+    async_add_entities(
+        [
+            *(RingAuthSensor(entry, description) for description in SENSORS),
+            RingAuthSignInSensor(entry, SIGNIN_METHOD),
+        ]
+    )
 
 
 class RingAuthSensor(RingAuthEntity, SensorEntity):
@@ -128,3 +142,17 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
         if self.entity_description.attrs_fn is None:
             return None
         return self.entity_description.attrs_fn(self.manager.health)
+
+
+class RingAuthSignInSensor(RingAuthEntity, SensorEntity):
+    """How the login reached Ring: the password grant, the web sign-in, or a partner app."""
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+
+    @property
+    def native_value(self) -> str:
+        """Return the method stored with the login (entries from before 0.2: password)."""
+        data = self.manager.entry.data
+        if data.get(CONF_AUTH_TYPE) == AUTH_TYPE_PARTNER:
+            return "partner"
+        return str(data.get(CONF_SIGNIN_METHOD, "password"))

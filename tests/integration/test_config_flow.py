@@ -72,7 +72,14 @@ def assert_created(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
     assert entry.title == email
-    assert set(entry.data) == {"email", "hardware_id", "auth_type", "token"}
+    assert set(entry.data) == {
+        "email",
+        "hardware_id",
+        "auth_type",
+        "signin_method",
+        "token",
+    }
+    assert entry.data["signin_method"] == "password"
     assert entry.data["email"] == email
     assert entry.data["auth_type"] == "consumer"
     assert UUID(entry.data["hardware_id"])
@@ -563,8 +570,15 @@ async def test_options_saved_and_reloaded(
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    defaults = {key.schema: key.default() for key in result["data_schema"].schema}
-    assert defaults == {CONF_REFRESH_INTERVAL: 24, CONF_REFRESH_MARGIN: 5}
+    defaults = {
+        key.schema: key.default()
+        for key in result["data_schema"].schema
+        if key != "advanced"  # the folded section: the sign-in method (test_signin.py)
+    }
+    assert defaults == {
+        CONF_REFRESH_INTERVAL: 24,
+        CONF_REFRESH_MARGIN: 5,
+    }
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_REFRESH_INTERVAL: 12.0, CONF_REFRESH_MARGIN: 10}
@@ -579,8 +593,15 @@ async def test_options_saved_and_reloaded(
     assert entry.runtime_data.manager.policy.margin == 10 * 60
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    defaults = {key.schema: key.default() for key in result["data_schema"].schema}
-    assert defaults == {CONF_REFRESH_INTERVAL: 12, CONF_REFRESH_MARGIN: 10}
+    defaults = {
+        key.schema: key.default()
+        for key in result["data_schema"].schema
+        if key != "advanced"  # the folded section: the sign-in method (test_signin.py)
+    }
+    assert defaults == {
+        CONF_REFRESH_INTERVAL: 12,
+        CONF_REFRESH_MARGIN: 10,
+    }
     hass.config_entries.options.async_abort(result["flow_id"])
 
 

@@ -72,7 +72,7 @@ async def test_snapshot(
     device_registry: dr.DeviceRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """Five diagnostic sensors on one service device per account."""
+    """Six diagnostic sensors on one service device per account."""
     await setup_entry(hass, fixed_config_entry)
 
     await snapshot_platform(
@@ -82,7 +82,7 @@ async def test_snapshot(
     entries = er.async_entries_for_config_entry(
         entity_registry, fixed_config_entry.entry_id
     )
-    assert len(entries) == 5
+    assert len(entries) == 6
     assert {entry.entity_category for entry in entries} == {"diagnostic"}
     devices = dr.async_entries_for_config_entry(
         device_registry, fixed_config_entry.entry_id

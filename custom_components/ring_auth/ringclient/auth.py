@@ -25,6 +25,7 @@ from .const import (
 from .exceptions import (
     RingApiError,
     RingBlockedError,
+    RingGrantUnsupportedError,
     RingInvalidClientError,
     RingInvalidCodeError,
     RingInvalidCredentialsError,
@@ -47,6 +48,8 @@ _CONSUMER_BASIC = {
 
 _TOO_MANY_CODES = "too many requests"
 _BAD_CODE = "verification code"
+# OAuth 2.0 (RFC 6749 5.2): the server does not support this grant type (any more).
+_UNSUPPORTED = "unsupported_grant_type"
 _LOST_GRANT = frozenset({"invalid_grant", "access_denied"})
 
 
@@ -106,6 +109,8 @@ class RingAuthClient:
                 next_time_in_secs=_int_or(body.get("next_time_in_secs"), 60),
             )
         text = _error_text(body)
+        if resp.status in (400, 401) and (body or {}).get("error") == _UNSUPPORTED:
+            raise RingGrantUnsupportedError("Ring no longer accepts the password grant")
         if _TOO_MANY_CODES in text and resp.status in (400, 429):
             raise RingTooManyCodesError(resp.retry_after)
         if resp.status == 400 and _BAD_CODE in text:

@@ -81,6 +81,10 @@ class RingInvalidCredentialsError(RingAuthError):
     """Wrong email or password."""
 
 
+class RingGrantUnsupportedError(RingAuthError):
+    """Ring no longer accepts this way of signing in (the password grant); use the web sign-in."""
+
+
 class RingInvalidCodeError(RingAuthError):
     """The 2FA code is wrong or expired."""
 
