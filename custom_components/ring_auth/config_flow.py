@@ -306,10 +306,10 @@ class RingAuthConfigFlow(AbstractOAuth2FlowHandler, domain=DOMAIN):
         self, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         """Check the code; an empty code asks Ring to send a new one."""
-        if (
-            challenge := self._challenge
-        ) is None or user_input is None:  # pragma: no cover
+        if (challenge := self._challenge) is None:  # pragma: no cover
             return self._show_credentials_form()  # never shown without a challenge
+        if user_input is None:  # the frontend (or REST GET) shows the step again
+            return self._show_code_form(challenge)
         code = str(user_input.get(CONF_CODE, "")).strip().replace(" ", "")
         if not code:
             if (wait := challenge.resend_at - time.time()) > 0:

@@ -18,15 +18,26 @@ OPTIONS_FLOW = "/api/config/config_entries/options/flow"
 SETTLE = 1.5  # seconds to wait for a second reload after the first
 
 
-def changed_options(form: dict[str, Any]) -> dict[str, Any]:
-    """Return a valid value for every number field that differs from its default."""
-    values: dict[str, Any] = {}
-    for field in form["data_schema"]:
-        number = (field.get("selector") or {}).get("number")
-        if number is None:
+def number_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the form's number fields (the folded "Advanced" section is left as it is)."""
+    fields = [f for f in form["data_schema"] if f.get("type") != "expandable"]
+    for field in fields:
+        if "number" not in (field.get("selector") or {}):
             raise ScenarioError(f"options: a field that is not a number: {field}")
-        low, high, now = number["min"], number["max"], field.get("default")
-        values[field["name"]] = high if now != high else low
+    return fields
+
+
+def changed_options(form: dict[str, Any]) -> dict[str, Any]:
+    """Return a valid value for every number field that differs from its default.
+
+    The ranges are the ones the form names (its description placeholders).
+    """
+    ranges = form.get("description_placeholders") or {}
+    values: dict[str, Any] = {}
+    for field in number_fields(form):
+        name, now = field["name"], field.get("default")
+        low, high = int(ranges[f"{name}_min"]), int(ranges[f"{name}_max"])
+        values[name] = high if now != high else low
     return values
 
 
@@ -96,7 +107,7 @@ async def options_and_reconfigure(run: Run) -> None:
 
 
 async def _options_form(run: Run) -> list[dict[str, Any]]:
-    """Open the options form, read its fields (with today's values), close it."""
+    """Open the options form, read its number fields (with today's values), close it."""
     form = await run.ha.post(OPTIONS_FLOW, {"handler": run.entry_id})
     await run.ha.delete(f"{OPTIONS_FLOW}/{form['flow_id']}")
-    return list(form["data_schema"])
+    return number_fields(form)

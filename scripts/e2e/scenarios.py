@@ -10,7 +10,7 @@ from typing import Any
 
 from . import logscan
 from .browser import DIAGNOSTICS, Frontend
-from .ha import TOKEN_SENSORS, HaClient, HaError
+from .ha import DOMAIN, TOKEN_SENSORS, HaClient, HaError
 from .log import say
 from .procs import E2E_EMAIL, E2E_PASSWORD, Emulator, Hass
 
@@ -221,14 +221,26 @@ async def browser_add_and_reauth(run: Run, shots: Any) -> list[str]:
 
 
 async def restart_during_2fa(run: Run) -> None:
-    """homeassistant.restart while a flow waits for its code: only that flow is lost."""
+    """homeassistant.restart while a flow waits for its code: only that flow is lost.
+
+    The flow is a reconfigure (a new user flow for an account already set up is refused
+    before Ring sends a code, which this checks too).
+    """
     entries = await run.ha.entries()
+    sent = (await run.counters())["codes_sent"].get(E2E_EMAIL, 0)
     flow = await run.ha.start_flow()
     flow = await run.ha.flow_step(
         flow["flow_id"], {"email": E2E_EMAIL, "password": E2E_PASSWORD}
     )
-    check(flow.get("step_id") == "2fa_sms", f"expected the code step: {flow}")
-    check(await run.ha.flow_exists(flow["flow_id"]), "the flow is not in progress")
+    check(
+        flow.get("type") == "abort" and flow.get("reason") == "already_configured",
+        f"a second flow for the account should be refused at once: {flow}",
+    )
+    check(
+        (await run.counters())["codes_sent"].get(E2E_EMAIL, 0) == sent,
+        "Ring sent a code for an account that is already set up",
+    )
+    flow = await _reconfigure_to_code(run, entries[0]["entry_id"])
     started = time.monotonic()
     await run.ha.post("/api/services/homeassistant/restart", {})
     code = await run.hass.wait_exit(60)
@@ -242,21 +254,32 @@ async def restart_during_2fa(run: Run) -> None:
     check(
         not await run.ha.flows_in_progress(), "a flow is in progress after the restart"
     )
-    # A new flow works: Ring accepts the login and the code; the account exists already.
-    flow = await run.ha.start_flow()
-    flow = await run.ha.flow_step(
-        flow["flow_id"], {"email": E2E_EMAIL, "password": E2E_PASSWORD}
-    )
-    check(flow.get("step_id") == "2fa_sms", f"new flow: expected the code step: {flow}")
+    # A new flow works to the end.
+    flow = await _reconfigure_to_code(run, entries[0]["entry_id"])
     flow = await run.ha.flow_step(flow["flow_id"], {"code": await run.code()})
     check(
-        flow.get("type") == "abort" and flow.get("reason") == "already_configured",
-        f"new flow should end as already_configured: {flow}",
+        flow.get("type") == "abort" and flow.get("reason") == "reconfigure_successful",
+        f"the new flow should end as reconfigure_successful: {flow}",
     )
+    check(await run.ha.wait_loaded(30) == "loaded", "not loaded after the reconfigure")
     await run.ha.press()
     run.results["restart_2fa"] = {"restart_s": round(took, 1)}
     say(f"restart during 2FA: back in {took:.1f} s; entry kept, new flow works")
     run.check_log("restart during 2FA")
+
+
+async def _reconfigure_to_code(run: Run, entry_id: str) -> dict[str, Any]:
+    """Start a reconfigure flow and submit the credentials; return its code step."""
+    flow = await run.ha.post(
+        "/api/config/config_entries/flow", {"handler": DOMAIN, "entry_id": entry_id}
+    )
+    check(flow.get("step_id") == "reconfigure", f"expected reconfigure: {flow}")
+    flow = await run.ha.flow_step(
+        flow["flow_id"], {"email": E2E_EMAIL, "password": E2E_PASSWORD}
+    )
+    check(flow.get("step_id") == "2fa_sms", f"expected the code step: {flow}")
+    check(await run.ha.flow_exists(flow["flow_id"]), "the flow is not in progress")
+    return flow
 
 
 # -- an outage longer than the access token's life -----------------------------------------

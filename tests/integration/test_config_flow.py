@@ -415,6 +415,20 @@ async def test_already_configured(hass: HomeAssistant, emulator: RingEmulator) -
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
+async def test_code_step_shown_again_keeps_the_challenge(
+    hass: HomeAssistant, emulator: RingEmulator
+) -> None:
+    """Showing the code step again (a page reload: the flow without input) keeps it."""
+    result = await credentials(hass)
+
+    again = await hass.config_entries.flow.async_configure(result["flow_id"])
+
+    assert again["step_id"] == "2fa_sms"
+    assert again["description_placeholders"]["phone"] == "+1xxxxxxxx89"
+    assert emulator.counters.codes_sent == {EMAIL: 1}
+    assert_created(hass, await submit_code(hass, emulator, again))
+
+
 async def test_configured_email_is_refused_before_a_code(
     hass: HomeAssistant, emulator: RingEmulator
 ) -> None:
