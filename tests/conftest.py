@@ -27,9 +27,6 @@ def emulator_settings() -> EmulatorSettings:
         ],
         grace=60,
         partner_clients={"partner-id": "partner-secret"},
-        # Ring answers 404 to a hardware id without a session (the default). Some integration
-        # tests call the API on a manager that never opened one; tests/client turns it on.
-        require_session=False,
     )
 
 

@@ -17,7 +17,7 @@ from custom_components.ring_auth.ringclient import (
     Token,
     TwoFactorRequired,
 )
-from ring_emulator import EmulatorSettings, RingEmulator
+from ring_emulator import RingEmulator
 from tests.conftest import EMAIL, PASSWORD
 
 HARDWARE_ID = "9b2f4c1e-5d6a-4e7b-8c9d-0a1b2c3d4e5f"
@@ -28,12 +28,6 @@ type Script = Callable[[web.Request], web.StreamResponse]
 @pytest.fixture(autouse=True)
 def _loopback_sockets(socket_enabled: None) -> None:
     """Let the emulator listen on loopback (the HA plugin blocks sockets otherwise)."""
-
-
-@pytest.fixture(autouse=True)
-def _ring_requires_sessions(emulator_settings: EmulatorSettings) -> None:
-    """Test the client against Ring's rule: no API call without an open session."""
-    emulator_settings.require_session = True
 
 
 @pytest.fixture

@@ -161,16 +161,16 @@ async def test_401_refreshes_once_and_retries(
     """Recovered silently: Ring rejects a token we think valid; one refresh, the calls succeed."""
     age_token(hass, config_entry, 3000)  # 10 minutes left by our clock
     manager = await make_manager()
-    emulator.clock.advance(LIFETIME + 1)  # ...but Ring already dropped it
+    api = api_of(hass, manager)
+    await api.async_get_profile()  # the API session, as set-up opens it
+    emulator.clock.advance(LIFETIME + 1)  # ...but Ring already dropped the token
 
-    results = await asyncio.gather(
-        *(api_of(hass, manager).async_get_devices() for _ in range(10))
-    )
+    results = await asyncio.gather(*(api.async_get_devices() for _ in range(10)))
 
     assert all(r["doorbots"] for r in results)
     assert refreshes(emulator) == 1
     assert emulator.counters.unauthorized == 10
-    assert emulator.counters.api_calls == 20
+    assert emulator.counters.api_calls == 1 + 20
     assert manager.health.refresh_count == 1
 
 
