@@ -7,7 +7,7 @@ import aiohttp
 import pytest
 from ring_doorbell.auth import Auth
 
-from ring_emulator import EmulatorSettings, RingEmulator
+from ring_emulator import RingEmulator
 from tests.redirect import RingRedirect
 
 HARDWARE_ID = "5f0c2a9e-1b7d-4c3e-9a8f-6d5e4c3b2a10"
@@ -17,9 +17,8 @@ type AuthFactory = Callable[[dict[str, Any] | None], Auth]
 
 
 @pytest.fixture(autouse=True)
-def _ring_as_it_is(emulator_settings: EmulatorSettings, socket_enabled: None) -> None:
-    """Ring's rules (sessions required), and loopback sockets allowed."""
-    emulator_settings.require_session = True
+def _loopback(socket_enabled: None) -> None:
+    """Let the emulator listen on loopback (Ring's rules, sessions required, are the default)."""
 
 
 @pytest.fixture
