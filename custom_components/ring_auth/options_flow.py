@@ -1,4 +1,4 @@
-"""Options: the background refresh interval and the proactive margin, each in a stated range."""
+"""Options: the refresh interval and margin, and the device poll interval, each in a stated range."""
 
 from typing import Any
 
@@ -11,12 +11,16 @@ from homeassistant.helpers.selector import (
 import probatio
 
 from .const import (
+    CONF_POLL_INTERVAL,
     CONF_REFRESH_INTERVAL,
     CONF_REFRESH_MARGIN,
+    DEFAULT_POLL_INTERVAL_SECONDS,
     DEFAULT_REFRESH_INTERVAL_HOURS,
     DEFAULT_REFRESH_MARGIN_MINUTES,
+    MAX_POLL_INTERVAL_SECONDS,
     MAX_REFRESH_INTERVAL_HOURS,
     MAX_REFRESH_MARGIN_MINUTES,
+    MIN_POLL_INTERVAL_SECONDS,
     MIN_REFRESH_INTERVAL_HOURS,
     MIN_REFRESH_MARGIN_MINUTES,
 )
@@ -35,11 +39,17 @@ OPTIONS: dict[str, tuple[int, int, int, str]] = {
         MAX_REFRESH_MARGIN_MINUTES,
         "min",
     ),
+    CONF_POLL_INTERVAL: (
+        DEFAULT_POLL_INTERVAL_SECONDS,
+        MIN_POLL_INTERVAL_SECONDS,
+        MAX_POLL_INTERVAL_SECONDS,
+        "s",
+    ),
 }
 
 
 class RingAuthOptionsFlow(OptionsFlowWithReload):
-    """Background refresh interval and proactive margin."""
+    """Background refresh interval, proactive margin, device poll interval."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

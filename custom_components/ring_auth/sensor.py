@@ -1,4 +1,4 @@
-"""Diagnostic sensors of a Ring login: token age and expiry, last refresh, failures."""
+"""Sensors: the login's health (token age and expiry, refreshes, failures) and the Ring devices'."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +18,8 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
 from .data import RingAuthConfigEntry
-from .entity import RingAuthEntity
+from .device_sensor import DEVICE_SENSORS, RingDeviceSensor
+from .entity import RingAuthEntity, async_add_device_entities
 from .health import TokenHealth
 
 PARALLEL_UPDATES = 0
@@ -91,8 +92,14 @@ async def async_setup_entry(
     entry: RingAuthConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's token sensors."""
+    """Add the account's token sensors, and the sensors of every Ring device (new ones too)."""
     async_add_entities(RingAuthSensor(entry, description) for description in SENSORS)
+    async_add_device_entities(
+        entry,
+        async_add_entities,
+        DEVICE_SENSORS,
+        lambda device, description: RingDeviceSensor(entry, device, description),
+    )
 
 
 class RingAuthSensor(RingAuthEntity, SensorEntity):
