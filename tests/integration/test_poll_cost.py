@@ -85,6 +85,7 @@ async def test_an_hour_with_every_wifi_sensor_enabled(
     )
     # Read at the first poll, then every 14th (854 s): 5 times in the hour per device.
     assert health == (4 * 5, 5)
+    assert sum(counted.values()) - sum(before.values()) == 60 + 60 + 4 * 12 + 25
     per_device_hour = (
         (sum(counted.values()) - sum(before.values())) / DEVICES / (61 / 60)
     )
