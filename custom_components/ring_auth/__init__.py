@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import cast
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -153,12 +154,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) ->
 async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: RingAuthConfigEntry, device: dr.DeviceEntry
 ) -> bool:
-    """Let the user delete a Ring device that Ring no longer lists (never the account's)."""
+    """Let the user delete a Ring device that Ring no longer lists (never the account's).
+
+    While the entry is not loaded nothing tells whether Ring still lists it: refused.
+    """
     ring_id = ring_id_of(device)
-    return (
-        ring_id is not None
-        and ring_id not in entry.runtime_data.coordinator.data.devices
-    )
+    if ring_id is None or entry.state is not ConfigEntryState.LOADED:
+        return False
+    return ring_id not in entry.runtime_data.coordinator.data.devices
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> None:

@@ -150,6 +150,9 @@ async def test_only_devices_ring_no_longer_lists_can_be_deleted(
     assert not await delete(account)
     emulator.household.remove_device(GARDEN)
     await poll(hass, freezer)
+    await hass.config_entries.async_unload(device_entry.entry_id)
+    assert not await delete(garden)  # unloaded: nothing says Ring dropped it
+    await setup_entry(hass, device_entry)
     assert await delete(garden)
     assert ring_device(device_registry, device_entry, GARDEN) is None
 
