@@ -9,16 +9,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .data import RingAuthConfigEntry
-from .entity import RingDeviceEntityDescription, async_add_device_entities
+from .entity import async_add_device_entities
 from .ringclient import RingDevice
-from .switching import RingSwitchEntity
+from .switching import RingSwitchDescription, RingSwitchEntity
 
 # One command to Ring at a time.
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class RingLightDescription(LightEntityDescription, RingDeviceEntityDescription):
+class RingLightDescription(LightEntityDescription, RingSwitchDescription):
     """A camera's floodlight."""
 
 
@@ -26,6 +26,7 @@ FLOODLIGHT = RingLightDescription(
     key="floodlight",
     translation_key="floodlight",
     exists_fn=lambda device: device.has_light,
+    value_fn=lambda device: device.light_on,
 )
 
 
@@ -58,9 +59,6 @@ class RingFloodlight(RingSwitchEntity, LightEntity):
         """Set up an on/off light."""
         super().__init__(entry, device, description)
         self._attr_supported_color_modes = {ColorMode.ONOFF}
-
-    def _reported(self, device: RingDevice) -> bool | None:
-        return device.light_on
 
     async def _async_send(self, device: RingDevice, on: bool, **kwargs: Any) -> None:
         await self.coordinator.async_set_light(device, on)

@@ -11,17 +11,17 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN
 from .data import RingAuthConfigEntry
-from .entity import RingDeviceEntityDescription, async_add_device_entities
+from .entity import async_add_device_entities
 from .ringclient import RingDevice
 from .ringclient.devices_api import SIREN_MAX
-from .switching import RingSwitchEntity
+from .switching import RingSwitchDescription, RingSwitchEntity
 
 # One command to Ring at a time.
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class RingSirenDescription(SirenEntityDescription, RingDeviceEntityDescription):
+class RingSirenDescription(SirenEntityDescription, RingSwitchDescription):
     """A camera's siren."""
 
 
@@ -29,6 +29,7 @@ SIREN = RingSirenDescription(
     key="siren",
     translation_key="siren",
     exists_fn=lambda device: device.has_siren,
+    value_fn=lambda device: device.siren_on,
 )
 
 
@@ -55,9 +56,6 @@ class RingSiren(RingSwitchEntity, SirenEntity):
         | SirenEntityFeature.TURN_OFF
         | SirenEntityFeature.DURATION
     )
-
-    def _reported(self, device: RingDevice) -> bool | None:
-        return device.siren_on
 
     async def _async_send(self, device: RingDevice, on: bool, **kwargs: Any) -> None:
         await self.coordinator.async_set_siren(device, on, kwargs.get(ATTR_DURATION))

@@ -6,24 +6,29 @@ after Ring accepted the command reports the real one: confirmed, or corrected (a
 turned off again after its 30 s, a command Ring accepted but did not carry out).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.core import callback
 
-from .entity import RingDeviceEntity
+from .entity import RingDeviceEntity, RingDeviceEntityDescription
 from .ringclient import RingDevice
+
+
+@dataclass(frozen=True, kw_only=True)
+class RingSwitchDescription(RingDeviceEntityDescription):
+    """An on/off part: which devices have it, and the state Ring reports for it."""
+
+    value_fn: Callable[[RingDevice], bool | None]
 
 
 class RingSwitchEntity(RingDeviceEntity):
     """An on/off part of a Ring device, switched through the coordinator."""
 
-    _assumed: tuple[bool, int] | None = (
-        None  # (state, polls started when Ring accepted it)
-    )
-
-    def _reported(self, device: RingDevice) -> bool | None:
-        """Return the state Ring reports for the part."""
-        raise NotImplementedError
+    entity_description: RingSwitchDescription
+    # The state asked for, and how many polls had started when Ring accepted it.
+    _assumed: tuple[bool, int] | None = None
 
     async def _async_send(self, device: RingDevice, on: bool, **kwargs: Any) -> None:
         """Ask Ring to switch the part (raises a translated HomeAssistantError)."""
@@ -34,7 +39,7 @@ class RingSwitchEntity(RingDeviceEntity):
         """Return the state asked for until a later poll reports Ring's."""
         if self._assumed is not None and self.coordinator.data.poll <= self._assumed[1]:
             return self._assumed[0]
-        return self._reported(self.device)
+        return self.entity_description.value_fn(self.device)
 
     async def _async_switch(self, on: bool, **kwargs: Any) -> None:
         """Switch the part, then show the new state at once."""
