@@ -10,6 +10,8 @@ from demo_procs import port_busy, port_owner, say
 from demo_setup import DEMO_EMAIL, DEMO_PASSWORD, STATE_FILE
 
 KEEP_ON_RESET = {"configuration.yaml"}
+# The emulator's demo account is 123456; its devices are 123456001 (Front Door) to ...005.
+FRONT_DOOR = 123456001
 # homeassistant/components/onboarding/const.py STEPS: all done means onboarding is over.
 ONBOARDING_STEPS = {"user", "core_config", "analytics", "integration"}
 
@@ -103,5 +105,10 @@ def banner(args: argparse.Namespace, emulator_url: str, state: Any) -> None:
             )
             say(f"  {login}")
             say("  as '[emulator] 2FA code for ...'.")
+    say("  Ring the demo doorbell (it shows within the device poll interval):")
+    say(
+        f"    curl -X POST {emulator_url}/_emulator/ding -d "
+        f"'{{\"device_id\": {FRONT_DOOR}}}'"
+    )
     say("  Ctrl-C stops everything; make demo-reset starts afresh.")
     say("")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import cast
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryNotReady
@@ -17,22 +18,39 @@ from .const import (
     AUTH_TYPE_PARTNER,
     CONF_AUTH_TYPE,
     CONF_HARDWARE_ID,
+    CONF_POLL_INTERVAL,
     CONF_REFRESH_INTERVAL,
     CONF_REFRESH_MARGIN,
+    DEFAULT_POLL_INTERVAL_SECONDS,
     DEFAULT_REFRESH_INTERVAL_HOURS,
     DEFAULT_REFRESH_MARGIN_MINUTES,
     DOMAIN,
     LOGGER,
 )
+from .coordinator import RingDevicesCoordinator
 from .data import RingAuthConfigEntry, RingAuthData
 from .failures import LoginLostError
 from .issues import async_remove_issues, async_track_issues
 from .journal import TokenJournal
 from .policy import RefreshPolicy
-from .ringclient import PartnerCredentials, RingApi, RingAuthClient, RingError
+from .registry import async_account_device, ring_id_of
+from .ringclient import (
+    PartnerCredentials,
+    RingApi,
+    RingAuthClient,
+    RingDevicesApi,
+    RingError,
+)
 from .token_manager import RingTokenManager
 
-PLATFORMS = [Platform.BUTTON, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BUTTON,
+    Platform.CAMERA,
+    Platform.EVENT,
+    Platform.LIGHT,
+    Platform.SENSOR,
+    Platform.SIREN,
+]
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> bool:
@@ -66,7 +84,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> 
     except RingError as err:
         raise manager.ha_error(err, ConfigEntryNotReady) from err
     _async_adopt_account_id(hass, entry, str(profile["id"]))
-    entry.runtime_data = RingAuthData(manager=manager, api=api, profile=profile)
+    coordinator = RingDevicesCoordinator(
+        hass,
+        entry,
+        manager,
+        RingDevicesApi(api),
+        timedelta(
+            seconds=options.get(CONF_POLL_INTERVAL, DEFAULT_POLL_INTERVAL_SECONDS)
+        ),
+    )
+    # Read the devices and prime the events before any entity exists (nothing is replayed).
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = RingAuthData(
+        manager=manager,
+        api=api,
+        profile=profile,
+        coordinator=coordinator,
+        account_device_id=async_account_device(hass, entry, profile).id,
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -106,7 +141,7 @@ def _async_adopt_account_id(
                 new_unique_id=account_id + entity.unique_id.removeprefix(old),
             )
     devices = dr.async_get(hass)
-    if device := devices.async_get_device(identifiers={(DOMAIN, old)}):
+    if device := devices.async_get_device_by_identifier((DOMAIN, old), entry.entry_id):
         devices.async_update_device(device.id, new_identifiers={(DOMAIN, account_id)})
     hass.config_entries.async_update_entry(entry, unique_id=account_id)
 
@@ -114,6 +149,19 @@ def _async_adopt_account_id(
 async def async_unload_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> bool:
     """Unload the platforms; the manager's timers end through async_on_unload."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: RingAuthConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a Ring device that Ring no longer lists (never the account's).
+
+    While the entry is not loaded nothing tells whether Ring still lists it: refused.
+    """
+    ring_id = ring_id_of(device)
+    if ring_id is None or entry.state is not ConfigEntryState.LOADED:
+        return False
+    return ring_id not in entry.runtime_data.coordinator.data.devices
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: RingAuthConfigEntry) -> None:

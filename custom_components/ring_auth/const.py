@@ -24,6 +24,10 @@ MAX_REFRESH_INTERVAL_HOURS: Final = 7 * 24
 DEFAULT_REFRESH_MARGIN_MINUTES: Final = 5
 MIN_REFRESH_MARGIN_MINUTES: Final = 1
 MAX_REFRESH_MARGIN_MINUTES: Final = 30
+CONF_POLL_INTERVAL: Final = "poll_interval_seconds"
+DEFAULT_POLL_INTERVAL_SECONDS: Final = 60
+MIN_POLL_INTERVAL_SECONDS: Final = 30
+MAX_POLL_INTERVAL_SECONDS: Final = 300
 
 # Ring's refresh tokens die about 30 days after their last use.
 REFRESH_TOKEN_LIFETIME: Final = timedelta(days=30)

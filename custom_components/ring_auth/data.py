@@ -5,6 +5,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 
+from .coordinator import RingDevicesCoordinator
 from .ringclient import RingApi
 from .token_manager import RingTokenManager
 
@@ -16,6 +17,10 @@ class RingAuthData:
     manager: RingTokenManager
     api: RingApi
     profile: dict[str, Any]
+    coordinator: RingDevicesCoordinator
+    account_device_id: (
+        str  # the account's device in the registry (its Ring devices' hub)
+    )
 
 
 type RingAuthConfigEntry = ConfigEntry[RingAuthData]

@@ -1,4 +1,4 @@
-"""Options: the background refresh interval and the proactive margin, each in a stated range."""
+"""Options: the refresh interval and margin, and the device poll interval, each in a stated range."""
 
 from typing import Any
 
@@ -17,13 +17,17 @@ import probatio
 from .const import (
     AUTH_TYPE_PARTNER,
     CONF_AUTH_TYPE,
+    CONF_POLL_INTERVAL,
     CONF_REFRESH_INTERVAL,
     CONF_REFRESH_MARGIN,
     CONF_SIGNIN_METHOD,
+    DEFAULT_POLL_INTERVAL_SECONDS,
     DEFAULT_REFRESH_INTERVAL_HOURS,
     DEFAULT_REFRESH_MARGIN_MINUTES,
+    MAX_POLL_INTERVAL_SECONDS,
     MAX_REFRESH_INTERVAL_HOURS,
     MAX_REFRESH_MARGIN_MINUTES,
+    MIN_POLL_INTERVAL_SECONDS,
     MIN_REFRESH_INTERVAL_HOURS,
     MIN_REFRESH_MARGIN_MINUTES,
 )
@@ -44,11 +48,17 @@ OPTIONS: dict[str, tuple[int, int, int, str]] = {
         MAX_REFRESH_MARGIN_MINUTES,
         "min",
     ),
+    CONF_POLL_INTERVAL: (
+        DEFAULT_POLL_INTERVAL_SECONDS,
+        MIN_POLL_INTERVAL_SECONDS,
+        MAX_POLL_INTERVAL_SECONDS,
+        "s",
+    ),
 }
 
 
 class RingAuthOptionsFlow(OptionsFlowWithReload):
-    """Background refresh interval and proactive margin; the sign-in method (advanced)."""
+    """Refresh interval and margin, device poll interval; the sign-in method (advanced)."""
 
     @property
     def _password_login(self) -> bool:

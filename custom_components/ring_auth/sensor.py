@@ -1,4 +1,4 @@
-"""Diagnostic sensors of a Ring login: token age and expiry, last refresh, failures."""
+"""Sensors: the login's health (token age and expiry, refreshes, failures) and the Ring devices'."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +19,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import AUTH_TYPE_PARTNER, CONF_AUTH_TYPE, CONF_SIGNIN_METHOD
 from .data import RingAuthConfigEntry
-from .entity import RingAuthEntity
+from .device_sensor import DEVICE_SENSORS, RingDeviceSensor
+from .entity import RingAuthEntity, async_add_device_entities
 from .health import TokenHealth
 
 PARALLEL_UPDATES = 0
@@ -100,12 +101,18 @@ async def async_setup_entry(
     entry: RingAuthConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the account's token sensors and its sign-in method."""
+    """Add the account's token sensors and sign-in method, and every Ring device's sensors."""
     async_add_entities(
         [
             *(RingAuthSensor(entry, description) for description in SENSORS),
             RingAuthSignInSensor(entry, SIGNIN_METHOD),
         ]
+    )
+    async_add_device_entities(
+        entry,
+        async_add_entities,
+        DEVICE_SENSORS,
+        lambda device, description: RingDeviceSensor(entry, device, description),
     )
 
 

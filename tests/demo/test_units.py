@@ -100,6 +100,10 @@ def test_banner_tells_what_it_found(
     assert "a new state in config/ring_emulator_state.json" in text
     assert "1. Finish onboarding" in text
     assert "2. Settings > Devices & services > Add integration > Ring Auth." in text
+    assert (
+        "curl -X POST http://127.0.0.1:18765/_emulator/ding -d"
+        """ '{"device_id": 123456001}'"""
+    ) in text
 
     storage(tmp_path, "onboarding", {"done": sorted(demo_banner.ONBOARDING_STEPS)})
     text = banner_text(capsys, tmp_path, new)

@@ -1,8 +1,9 @@
 """Fixtures for the integration tests: a config entry holding an emulator token, and managers."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import time
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntry
@@ -55,6 +56,7 @@ def config_entry(hass: HomeAssistant, issued_token: dict[str, Any]) -> MockConfi
         domain=DOMAIN,
         title=EMAIL,
         unique_id=str(ACCOUNT_ID),
+        pref_disable_polling=True,  # an idle login: the devices are read at set-up only
         data={
             "email": EMAIL,
             "hardware_id": HW,
@@ -123,6 +125,7 @@ def fixed_config_entry(
         entry_id=ENTRY_ID,
         title=EMAIL,
         unique_id=str(ACCOUNT_ID),
+        pref_disable_polling=True,  # an idle login: the devices are read at set-up only
         data={
             "email": EMAIL,
             "hardware_id": HW,
@@ -132,3 +135,36 @@ def fixed_config_entry(
     )
     entry.add_to_hass(hass)
     return entry
+
+
+@pytest.fixture
+def device_entry(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emulator: RingEmulator
+) -> MockConfigEntry:
+    """Return a consumer entry as a user has it: its devices polled every minute."""
+    freezer.move_to(FROZEN_AT)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=ENTRY_ID,
+        title=EMAIL,
+        unique_id=str(ACCOUNT_ID),
+        data={
+            "email": EMAIL,
+            "hardware_id": HW,
+            "auth_type": "consumer",
+            "token": stored_token(emulator.issue_tokens(EMAIL)),
+        },
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create the entities that are disabled by default enabled (as core's tests do)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield

@@ -11,13 +11,14 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
-from custom_components.ring_auth.const import DOMAIN
+from custom_components.ring_auth.const import DEFAULT_POLL_INTERVAL_SECONDS, DOMAIN
 from custom_components.ring_auth.policy import RefreshPolicy
 from ring_emulator import RingEmulator
 from tests.conftest import EMAIL, PASSWORD
 
 # The default timings, read (never patched) by tests that wait them out.
 POLICY = RefreshPolicy()
+DEVICE_POLL = DEFAULT_POLL_INTERVAL_SECONDS
 
 
 class SnapshotExtension(HomeAssistantSnapshotExtension):
@@ -33,6 +34,14 @@ async def tick(
     freezer.tick(delta if isinstance(delta, timedelta) else timedelta(seconds=delta))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def leave_alone(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: ConfigEntry
+) -> None:
+    """Stop polling the devices (the user's "polling" switch) after the poll already planned."""
+    hass.config_entries.async_update_entry(entry, pref_disable_polling=True)
+    await tick(hass, freezer, DEVICE_POLL + 1)
 
 
 async def setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:

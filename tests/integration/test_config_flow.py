@@ -14,6 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ring_auth.const import (
+    CONF_POLL_INTERVAL,
     CONF_REFRESH_INTERVAL,
     CONF_REFRESH_MARGIN,
     DOMAIN,
@@ -592,6 +593,7 @@ async def test_options_saved_and_reloaded(
     assert defaults == {
         CONF_REFRESH_INTERVAL: 24,
         CONF_REFRESH_MARGIN: 5,
+        CONF_POLL_INTERVAL: 60,
     }
 
     result = await hass.config_entries.options.async_configure(
@@ -600,7 +602,11 @@ async def test_options_saved_and_reloaded(
     await hass.async_block_till_done()
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_REFRESH_INTERVAL: 12, CONF_REFRESH_MARGIN: 10}
+    assert entry.options == {
+        CONF_REFRESH_INTERVAL: 12,
+        CONF_REFRESH_MARGIN: 10,
+        CONF_POLL_INTERVAL: 60,
+    }
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.manager is not manager
     assert entry.runtime_data.manager.policy.background_interval == 12 * 3600
@@ -615,6 +621,7 @@ async def test_options_saved_and_reloaded(
     assert defaults == {
         CONF_REFRESH_INTERVAL: 12,
         CONF_REFRESH_MARGIN: 10,
+        CONF_POLL_INTERVAL: 60,
     }
     hass.config_entries.options.async_abort(result["flow_id"])
 
@@ -652,11 +659,17 @@ async def test_options_bounds(
         "refresh_interval_hours_max": "168",
         "refresh_margin_minutes_min": "1",
         "refresh_margin_minutes_max": "30",
+        "poll_interval_seconds_min": "30",
+        "poll_interval_seconds_max": "300",
     }
     assert entry.options == {}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {CONF_REFRESH_INTERVAL: 168, CONF_REFRESH_MARGIN: 30}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert entry.options == {CONF_REFRESH_INTERVAL: 168, CONF_REFRESH_MARGIN: 30}
+    assert entry.options == {
+        CONF_REFRESH_INTERVAL: 168,
+        CONF_REFRESH_MARGIN: 30,
+        CONF_POLL_INTERVAL: 60,
+    }
     await hass.async_block_till_done()

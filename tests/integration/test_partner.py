@@ -45,7 +45,7 @@ from ring_emulator import Account, EmulatorSettings, Fault, RingEmulator
 from ring_emulator.linking import s256
 from tests.conftest import ACCOUNT_ID, EMAIL, PASSWORD
 
-from .helpers import configure, reauth_flows, refreshes, submit_code, tick
+from .helpers import configure, leave_alone, reauth_flows, refreshes, submit_code, tick
 from .test_secrets_in_logs import texts_of
 
 pytestmark = pytest.mark.usefixtures("fast_manager", "current_request_with_host")
@@ -267,6 +267,7 @@ async def test_background_refresh(
 ) -> None:
     """Left alone, a linked login is renewed in the background with the partner grant."""
     entry = await linked_entry(hass, browser, hass_client_no_auth)
+    await leave_alone(hass, freezer, entry)
     first = entry.data["token"]["refresh_token"]
 
     await tick(hass, freezer, timedelta(hours=26, minutes=30))

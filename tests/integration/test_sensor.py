@@ -73,6 +73,9 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """Six diagnostic sensors on one service device per account."""
+    emulator.household.clear(
+        EMAIL
+    )  # the login's own sensors (test_device_sensor: the devices')
     await setup_entry(hass, fixed_config_entry)
 
     await snapshot_platform(

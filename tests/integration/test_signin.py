@@ -257,12 +257,18 @@ async def test_option_folded_and_auto_by_default(
     entry = await logged_in(hass, emulator)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     fields = {key.schema for key in result["data_schema"].schema}
-    assert fields == {"refresh_interval_hours", "refresh_margin_minutes", "advanced"}
+    assert fields == {
+        "refresh_interval_hours",
+        "refresh_margin_minutes",
+        "poll_interval_seconds",
+        "advanced",
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
             "refresh_interval_hours": 24,
             "refresh_margin_minutes": 5,
+            "poll_interval_seconds": 60,
             "advanced": {"signin_method": "auto"},
         },
     )
@@ -300,7 +306,7 @@ async def test_entry_keyed_by_email_moves_to_the_account_id(
     for entity in entities:
         entity_registry.async_update_entity(
             entity.entity_id,
-            new_unique_id=entity.unique_id.replace(str(ACCOUNT_ID), EMAIL),
+            new_unique_id=EMAIL + entity.unique_id.removeprefix(str(ACCOUNT_ID)),
         )
 
     assert await hass.config_entries.async_setup(entry.entry_id)

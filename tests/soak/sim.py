@@ -508,8 +508,14 @@ class RingAuthColumn(Column):
         }
         if partner:
             data["auth_implementation"] = DOMAIN
+        # The soak's own bursts are the account's use; the devices are read at each start
+        # only (polling them every minute is the bench's subject, not the soak's).
         self.entry = MockConfigEntry(
-            domain=DOMAIN, title=EMAIL, unique_id=str(ACCOUNT_ID), data=data
+            domain=DOMAIN,
+            title=EMAIL,
+            unique_id=str(ACCOUNT_ID),
+            data=data,
+            pref_disable_polling=True,
         )
         self.entry.add_to_hass(self.hass)
         self.seen_flows: set[str] = set()

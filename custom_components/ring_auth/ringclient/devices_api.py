@@ -6,7 +6,13 @@ from datetime import datetime
 from .api import RingApi
 from .devices import DeviceFamily, DeviceHealth, RingDevice, RingEvent
 from .exceptions import RingApiError, RingMalformedResponseError
-from .parse import parse_devices, parse_health, parse_history, parse_snapshot_times
+from .parse import (
+    parse_devices,
+    parse_dings,
+    parse_health,
+    parse_history,
+    parse_snapshot_times,
+)
 
 HISTORY_MAX = 100  # Ring answers at most 100 events per request
 SIREN_MAX = 120  # seconds; python-ring-doorbell's SIREN_DURATION_MAX
@@ -58,6 +64,14 @@ class RingDevicesApi:
         if not isinstance(body, list):
             raise RingMalformedResponseError("Device history is not a JSON list")
         return parse_history(dev_id, body)
+
+    async def async_get_active_dings(self) -> list[RingEvent]:
+        """Return the dings and motions Ring lists as fresh (GET dings/active), for every device.
+
+        Ring lists each one once per hardware id, for about 180 s: a client that polls sees
+        every ding of every device in one call, and sees it once.
+        """
+        return parse_dings(await self.api.async_request("GET", "/dings/active"))
 
     async def async_get_snapshot_times(
         self, devices: Iterable[DeviceRef]

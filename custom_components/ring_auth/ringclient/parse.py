@@ -6,6 +6,7 @@ docs/ring-protocol.md section 7 records the shapes and what is assumed.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 import logging
 import math
@@ -174,6 +175,33 @@ def parse_event(device_id: int, entry: Any) -> RingEvent | None:
 def parse_history(device_id: int, entries: Iterable[Any]) -> list[RingEvent]:
     """Return the usable events of a history answer, in Ring's order (newest first)."""
     return [e for entry in entries if (e := parse_event(device_id, entry)) is not None]
+
+
+def parse_ding(entry: Any) -> RingEvent | None:
+    """Return an active ding as an event of its device (None without a device or an id).
+
+    Its id is the id the device's history gives the same event (docs/ring-protocol.md 7.8);
+    its time is `now`, the epoch seconds python-ring-doorbell counts `expires_in` from.
+    """
+    device_id = as_id(as_mapping(entry).get("doorbot_id"))
+    event = None if device_id is None else parse_event(device_id, entry)
+    if event is None:
+        _LOGGER.debug("Skipping an active ding without a device or an id")
+        return None
+    kind = event.kind
+    if not event.ring_kind and entry.get("motion") is True:
+        kind = EventKind.MOTION
+    created = event.created_at or as_time(entry.get("now"))
+    return replace(event, kind=kind, created_at=created)
+
+
+def parse_dings(body: Any) -> list[RingEvent]:
+    """Return the usable dings of a dings/active answer (anything but a list: none)."""
+    if not isinstance(body, list):
+        if body is not None:
+            _LOGGER.debug("Ignoring a dings/active answer that is not a list")
+        return []
+    return [event for entry in body if (event := parse_ding(entry)) is not None]
 
 
 def parse_snapshot_times(body: Any) -> dict[int, datetime]:
