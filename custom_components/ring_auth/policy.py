@@ -99,7 +99,10 @@ _SHARED: weakref.WeakValueDictionary[RefreshPolicy, RefreshPolicy] = (
 
 @dataclass(slots=True)
 class Backoff:
-    """The wait in force: until when, why, and when a refresh was last sent."""
+    """The wait in force: until when, why, and when a refresh was last sent.
+
+    The manager keeps one only from a refresh's send until it works (memory per account).
+    """
 
     policy: RefreshPolicy
     not_before: float = 0.0
@@ -145,8 +148,3 @@ class Backoff:
         if health.last_failure is not None:  # probes stay spaced across restarts too
             self.last_try = health.last_failure.timestamp()
         return True
-
-    def clear(self) -> None:
-        """End the wait (a refresh worked)."""
-        self.not_before = 0.0
-        self.kind = None

@@ -15,14 +15,16 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.util.async_ import get_scheduled_timer_handles
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ring_auth.const import DOMAIN
+from custom_components.ring_auth.failures import RefreshWaitingError
 from custom_components.ring_auth.health import FailureKind, LostReason, TokenHealth
 from custom_components.ring_auth.journal import TokenJournal
 from custom_components.ring_auth.policy import RefreshPolicy
 from custom_components.ring_auth.token_manager import async_lost_reason
-from ring_emulator import RingEmulator
+from ring_emulator import Fault, RingEmulator
 from tests.conftest import EMAIL
 
 from .conftest import HW, ManagerFactory, stored_token
@@ -111,6 +113,31 @@ async def test_one_account_replanning_does_not_delay_another(
     assert late.health.refresh_count == 1
     assert late.health.last_refresh is not None
     assert 0 <= late.health.last_refresh.timestamp() - late_due.timestamp() <= 600
+
+
+async def test_a_wake_up_just_before_the_backoff_ends_waits_out_the_rest(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    make_manager: ManagerFactory,
+) -> None:
+    """Nothing visible: a retry woken a moment early sends nothing, then comes at its time."""
+    manager = await make_manager()
+    emulator.inject(Fault.SERVER_ERROR, where="token")
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
+    retry = manager.health.next_refresh_attempt
+    assert retry is not None
+    assert refreshes(emulator) == 1
+
+    # Time-changed events fire timers due within half a second: this wakes the retry early.
+    await tick(hass, freezer, retry.timestamp() - time.time() - 0.3)
+    assert refreshes(emulator) == 1  # nothing sent while Ring's wait is not over
+    assert manager.health.next_refresh_attempt == retry  # the same retry, planned again
+
+    await tick(hass, freezer, 0.4)
+    assert refreshes(emulator) == 2
+    assert manager.health.consecutive_failures == 0
 
 
 async def test_writes_while_home_assistant_stops_keep_the_newest(
