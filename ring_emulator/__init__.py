@@ -2,6 +2,7 @@
 
 from .counters import Counters
 from .devices import EmuDevice, EmuEvent
+from .exchanges import TokenExchange
 from .faults import Fault
 from .household import Household
 from .oauth import CONSUMER_CLIENT_ID
@@ -21,4 +22,5 @@ __all__ = [
     "Household",
     "RingEmulator",
     "Tamper",
+    "TokenExchange",
 ]

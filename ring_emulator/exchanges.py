@@ -1,7 +1,9 @@
-"""One INFO line per token-endpoint answer, with token fingerprints and never a token."""
+"""Each token-endpoint answer: one INFO line and a record for listeners, fingerprints only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 import hashlib
 import json
 import logging
@@ -47,35 +49,93 @@ def _result(reply: Reply | None, response: web.StreamResponse) -> str:
     return response.content_type or "no body"
 
 
-def log_exchange(
+@dataclass(frozen=True, slots=True)
+class TokenExchange:
+    """One answer of POST /oauth/token, as the exchange log tells it: fingerprints, no secret."""
+
+    at: float  # emulator clock
+    grant: str  # "password", "refresh_token", "authorization_code", "(no grant)", ...
+    username: str | None  # the password grant's account
+    status: int | None  # None: the connection was dropped, the client got no answer
+    outcome: str  # as logged: "200 rotated", "401 invalid_grant", "no answer ...", ...
+    issued: bool  # a token pair was issued (login, code, rotation), answered or not
+    fault: str | None  # the injected fault that shaped the answer
+    presented: str | None  # fingerprint of the presented refresh token
+    code: str | None  # fingerprint of the presented code
+    new: str | None  # fingerprint of the new refresh token
+
+    def line(self) -> str:
+        """Return the exchange log's line for this answer."""
+        who = f" {self.username}" if self.username else ""
+        fault = f" [fault {self.fault}]" if self.fault is not None else ""
+        tokens = [
+            f"{label} {value}"
+            for label, value in (
+                ("presented", self.presented),
+                ("code", self.code),
+                ("new", self.new),
+            )
+            if value
+        ]
+        detail = f" ({', '.join(tokens)})" if tokens else ""
+        return f"{self.grant}{who} -> {self.outcome}{fault}{detail}"
+
+
+type ExchangeListener = Callable[[TokenExchange], None]
+
+
+def describe_exchange(
     params: dict[str, str] | None,
     reply: Reply | None,
     response: web.StreamResponse,
     *,
+    at: float,
     dropped: bool,
     fault: FaultSpec | None,
-) -> None:
-    """Log one answer of POST /oauth/token: grant, outcome, presented and new token fingerprints."""
-    if not LOGGER.isEnabledFor(logging.INFO):
-        return
+) -> TokenExchange:
+    """Describe one answer of POST /oauth/token: grant, outcome, token fingerprints."""
     params = params or {}
-    grant = params.get("grant_type") or "(no grant)"
-    who = f" {params['username']}" if params.get("username") else ""
+    new = _new_token(reply)
     if dropped:
         outcome = "no answer (connection dropped)"
         if reply is not None and reply.status == 200:
             outcome += " after rotating"
     else:
         outcome = f"{response.status} {_result(reply, response)}"
-    if fault is not None:
-        outcome += f" [fault {fault.fault}]"
-    tokens = []
-    for label, secret in (
-        ("presented", params.get("refresh_token")),
-        ("code", params.get("code")),
-        ("new", _new_token(reply)),
-    ):
-        if secret:
-            tokens.append(f"{label} {fingerprint(secret)}")
-    detail = f" ({', '.join(tokens)})" if tokens else ""
-    LOGGER.info("%s%s -> %s%s", grant, who, outcome, detail)
+
+    def mark(secret: str | None) -> str | None:
+        return fingerprint(secret) if secret else None
+
+    return TokenExchange(
+        at=at,
+        grant=params.get("grant_type") or "(no grant)",
+        username=params.get("username") or None,
+        status=None if dropped else response.status,
+        outcome=outcome,
+        issued=new is not None,
+        fault=None if fault is None else str(fault.fault),
+        presented=mark(params.get("refresh_token")),
+        code=mark(params.get("code")),
+        new=mark(new),
+    )
+
+
+def report_exchange(
+    listener: ExchangeListener | None,
+    params: dict[str, str] | None,
+    reply: Reply | None,
+    response: web.StreamResponse,
+    *,
+    at: float,
+    dropped: bool,
+    fault: FaultSpec | None,
+) -> None:
+    """Log one answer of POST /oauth/token (one INFO line) and tell the listener."""
+    if listener is None and not LOGGER.isEnabledFor(logging.INFO):
+        return
+    exchange = describe_exchange(
+        params, reply, response, at=at, dropped=dropped, fault=fault
+    )
+    LOGGER.info("%s", exchange.line())
+    if listener is not None:
+        listener(exchange)

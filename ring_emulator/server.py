@@ -18,7 +18,7 @@ from .clientapi import Answer, ClientApi, add_client_api_routes
 from .control import add_control_routes
 from .counters import Counters
 from .devices_api import add_device_routes
-from .exchanges import log_exchange
+from .exchanges import ExchangeListener, report_exchange
 from .faults import Area, Fault, FaultQueue, FaultSpec, make_spec
 from .faultserve import Process
 from .hooks import EmulatorHooks
@@ -64,14 +64,16 @@ class RingEmulator(EmulatorHooks):
         *,
         on_code: CodeListener | None = None,
         on_tokens: TokenListener | None = None,
+        on_exchange: ExchangeListener | None = None,
         state_file: str | os.PathLike[str] | None = None,
     ) -> None:
         """Create the emulator (not yet listening).
 
         on_code(email, method, code) hears every 2FA code sent; on_tokens(account_key, pair)
-        every token pair issued. With a state_file, the state saved there is loaded now
-        (StateFileError if it is unreadable) and every change is written back before the
-        answer that made it.
+        every token pair issued; on_exchange(TokenExchange) every answer of the token
+        endpoint, once it is ready and before it is sent (what the exchange log says). With
+        a state_file, the state saved there is loaded now (StateFileError if it is
+        unreadable) and every change is written back before the answer that made it.
         """
         self.clock = Clock()
         self.counters = Counters()
@@ -89,6 +91,8 @@ class RingEmulator(EmulatorHooks):
         self.websignin = WebSignIn(
             self.clock, self._settings, self.counters, self.twofactor, self.endpoint
         )
+        # Public: tests, the bench and e2e may set it at any time.
+        self.exchange_listener = on_exchange
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
@@ -282,10 +286,12 @@ class RingEmulator(EmulatorHooks):
 
         response = await self.serve(request, "token", process, grant)
         transport = request.transport
-        log_exchange(
+        report_exchange(
+            self.exchange_listener,
             params,
             replies[-1] if replies else None,
             response,
+            at=self.clock.now(),
             dropped=transport is None or transport.is_closing(),
             fault=request.get(FAULT_KEY),
         )

@@ -14,19 +14,31 @@ that second would lose a refresh token that Ring has already rotated. So:
   grace window.
 
 The record is ``{"token": ..., "health": TokenHealth.as_dict(), "in_flight": bool}``.
+
+A ``TokenJournal`` holds nothing but its names, and the ``Store`` is built for each read or
+write (a few per refresh), so an account keeps no store (``make bench`` row 5). One entry's
+writes never overlap (the refresher's lock; flows write while the entry is not loaded), so
+nothing needs a store's own lock. While Home Assistant stops, ``Store.async_save`` only keeps
+the data for its final write: that store is kept (per ``hass``, by key) until it has
+written, and every journal of the entry uses it, so a later write replaces that data
+instead of racing it.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers.storage import Store
+from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, LOGGER
-from .health import TokenHealth
+from .const import CONF_TOKEN, DOMAIN, LOGGER
+from .health import LostReason, TokenHealth
 
 STORAGE_VERSION = 1
 GENERATION = "generation"
+# Stores holding a save for Home Assistant's final write, by key (only while it stops).
+_DEFERRED: HassKey[dict[str, Store[dict[str, Any]]]] = HassKey(f"{DOMAIN}_deferred")
 
 
 def generation(token: dict[str, Any] | None) -> int:
@@ -51,29 +63,39 @@ class Recovery:
 class TokenJournal:
     """The per-entry write-ahead record."""
 
-    __slots__ = ("_store",)
+    __slots__ = ("_hass", "_key")
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Open the entry's private store."""
-        self._store: Store[dict[str, Any]] = Store(
-            hass,
-            STORAGE_VERSION,
-            f"{DOMAIN}.{entry_id}",
-            private=True,
-            atomic_writes=True,
+        """Name the entry's private store (built on use)."""
+        self._hass = hass
+        self._key = f"{DOMAIN}.{entry_id}"
+
+    def _store(self) -> Store[dict[str, Any]]:
+        """Return the entry's store: the one holding a save for the final write, or a new one."""
+        if (store := self._hass.data.get(_DEFERRED, {}).get(self._key)) is not None:
+            return store
+        return Store(
+            self._hass, STORAGE_VERSION, self._key, private=True, atomic_writes=True
         )
 
     async def async_write(
         self, token: dict[str, Any], health: TokenHealth, *, in_flight: bool = False
     ) -> None:
         """Durably record the token (and whether an exchange of it is under way)."""
-        await self._store.async_save(
+        store = self._store()
+        deferred = self._hass.state is CoreState.stopping
+        await store.async_save(
             {"token": token, "health": health.as_dict(), "in_flight": in_flight}
         )
+        waiting = self._hass.data.setdefault(_DEFERRED, {})
+        if deferred:
+            waiting[self._key] = store
+        else:
+            waiting.pop(self._key, None)
 
     async def async_recover(self, entry_token: dict[str, Any]) -> Recovery:
         """Reconcile the record with the entry's token after a start."""
-        record = await self._store.async_load()
+        record = await self._store().async_load()
         if not record or not isinstance(record.get("token"), dict):
             health = TokenHealth()
             health.record_login(entry_token)  # a new entry: its token is a login's
@@ -103,7 +125,7 @@ class TokenJournal:
         self, token: dict[str, Any], previous: dict[str, Any] | None
     ) -> dict[str, Any]:
         """Record a new login's token; return it stamped for the entry."""
-        record = await self._store.async_load() or {}
+        record = await self._store().async_load() or {}
         newest = max(generation(record.get("token")), generation(previous))
         stamped = {**token, GENERATION: newest + 1}
         health = TokenHealth.from_dict(record.get("health") or {})
@@ -113,9 +135,28 @@ class TokenJournal:
 
     async def async_load_health(self) -> TokenHealth:
         """Return the recorded health (read by flows while the entry is not loaded)."""
-        record = await self._store.async_load() or {}
+        record = await self._store().async_load() or {}
         return TokenHealth.from_dict(record.get("health") or {})
 
     async def async_remove(self) -> None:
         """Delete the record (the entry is being removed)."""
-        await self._store.async_remove()
+        await self._store().async_remove()
+        self._hass.data.get(_DEFERRED, {}).pop(self._key, None)
+
+
+async def async_store_login(
+    hass: HomeAssistant, entry: ConfigEntry, token: dict[str, Any]
+) -> dict[str, Any]:
+    """Record a new login of an existing entry (reauth, reconfigure); return the token to save."""
+    return await TokenJournal(hass, entry.entry_id).async_record_login(
+        token, entry.data.get(CONF_TOKEN)
+    )
+
+
+async def async_lost_reason(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> LostReason | None:
+    """Return why Ring refused the entry's login, as recorded (the entry may not be loaded)."""
+    return (
+        await TokenJournal(hass, entry.entry_id).async_load_health()
+    ).login_lost_reason

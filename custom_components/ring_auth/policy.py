@@ -21,6 +21,7 @@
 
 from dataclasses import dataclass, field
 import random
+import weakref
 
 from .health import FailureKind, TokenHealth
 
@@ -30,7 +31,7 @@ _NO_PROBE = frozenset({FailureKind.RATE_LIMITED, FailureKind.BLOCKED})
 _NO_ANSWER = frozenset({FailureKind.CONNECTION, FailureKind.TIMEOUT})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)
 class RefreshPolicy:
     """The numbers (seconds) and the jitter source; tests and the soak pass their own."""
 
@@ -47,6 +48,16 @@ class RefreshPolicy:
     lost_response_retries: tuple[float, ...] = (0.5, 2.0)
     # Jitter only spreads load. None: Python's shared generator (random.seed() repeats a run).
     rng: random.Random | None = field(default=None, compare=False, repr=False)
+
+    def shared(self) -> RefreshPolicy:
+        """Return one instance for all equal policies (accounts with the same options).
+
+        Set-up builds a policy per account from its options; keeping one per set of numbers
+        saves memory per account. A policy with its own random generator stays its own.
+        """
+        if self.rng is not None:
+            return self
+        return _SHARED.setdefault(self, self)
 
     def _uniform(self, low: float, high: float) -> float:
         return self.rng.uniform(low, high) if self.rng else random.uniform(low, high)  # noqa: S311
@@ -81,9 +92,17 @@ class RefreshPolicy:
         return due
 
 
+_SHARED: weakref.WeakValueDictionary[RefreshPolicy, RefreshPolicy] = (
+    weakref.WeakValueDictionary()
+)
+
+
 @dataclass(slots=True)
 class Backoff:
-    """The wait in force: until when, why, and when a refresh was last sent."""
+    """The wait in force: until when, why, and when a refresh was last sent.
+
+    The manager keeps one only from a refresh's send until it works (memory per account).
+    """
 
     policy: RefreshPolicy
     not_before: float = 0.0
@@ -129,8 +148,3 @@ class Backoff:
         if health.last_failure is not None:  # probes stay spaced across restarts too
             self.last_try = health.last_failure.timestamp()
         return True
-
-    def clear(self) -> None:
-        """End the wait (a refresh worked)."""
-        self.not_before = 0.0
-        self.kind = None

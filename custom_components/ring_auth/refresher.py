@@ -2,16 +2,19 @@
 
 It is the ``AbstractAuth`` the Ring client's ``RingApi`` calls for tokens. It knows when a
 refresh is due and makes sure only one runs at a time; *how* a refresh is done (journal,
-retries, backoff, figures) is the token manager's ``exchange`` callback, always called with
-the lock held. HA-free: it reads the token through a callable.
+retries, backoff, figures) is its owner's ``async_exchange_locked`` (the token manager), always
+called with the lock held. HA-free: it reads the token from its owner.
+
+Memory (one refresher per account, measured in ``make bench``): it keeps a reference to its
+owner rather than closures, and its lock exists only while a refresh runs or is waited for.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 import contextlib
 from enum import StrEnum
 import time
-from typing import Any
+from typing import Any, Protocol
 
 from .ringclient import AbstractAuth, RingTransientError
 
@@ -43,41 +46,59 @@ class Cause(StrEnum):
 # Causes that may probe a backoff (policy.py): Ring answered, or the user asked.
 PROBING = frozenset({Cause.UNAUTHORIZED, Cause.USER})
 
-type Exchange = Callable[[Cause], Awaitable[None]]
+
+class TokenOwner(Protocol):
+    """What a refresher serves: the token in use, and how to exchange it."""
+
+    @property
+    def token(self) -> Mapping[str, Any]:
+        """Return the token in use."""
+
+    async def async_exchange_locked(self, cause: Cause) -> None:
+        """Exchange the refresh token now (called only with the refresher's lock held)."""
 
 
 class TokenRefresher(AbstractAuth):
     """Hands out access tokens; refreshes proactively and after a 401, one at a time."""
 
-    __slots__ = ("_exchange", "_last_unauthorized", "_lock", "_token", "max_margin")
+    __slots__ = ("_last_unauthorized", "_lock", "_owner", "_users", "max_margin")
 
-    def __init__(
-        self,
-        token: Callable[[], Mapping[str, Any]],
-        exchange: Exchange,
-        *,
-        max_margin: float,
-    ) -> None:
-        """Read the token through `token`; refresh through `exchange` (lock held)."""
-        self._token = token
-        self._exchange = exchange
-        self._lock = asyncio.Lock()
+    def __init__(self, owner: TokenOwner, *, max_margin: float) -> None:
+        """Serve `owner`'s token; refresh through its `async_exchange_locked`."""
+        self._owner = owner
+        self._lock: asyncio.Lock | None = None
+        self._users = 0
         self._last_unauthorized = 0.0
         self.max_margin = max_margin
 
     @property
     def margin(self) -> float:
         """Return how long before its end the access token is renewed."""
-        life = float(self._token()["expires_in"])
+        life = float(self._owner.token["expires_in"])
         return min(self.max_margin, max(MIN_MARGIN, life * MARGIN_SHARE), life / 2)
 
     def fresh(self) -> bool:
         """Return whether the access token outlives the margin."""
-        return float(self._token()["expires_at"]) > time.time() + self.margin
+        return float(self._owner.token["expires_at"]) > time.time() + self.margin
 
     def expired(self) -> bool:
         """Return whether the access token is past its lifetime."""
-        return float(self._token()["expires_at"]) <= time.time()
+        return float(self._owner.token["expires_at"]) <= time.time()
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[None]:
+        """Hold the lock; it is built for the first caller and dropped after the last."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        lock = self._lock
+        self._users += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users -= 1
+            if not self._users:
+                self._lock = None
 
     async def async_get_access_token(self) -> str:
         """Return an access token, renewed first when it ends within the margin.
@@ -88,16 +109,16 @@ class TokenRefresher(AbstractAuth):
         call as the refresh would have.
         """
         if not self.fresh():
-            async with self._lock:
+            async with self._exclusive():
                 if not self.fresh():
                     with contextlib.suppress(RingTransientError):
-                        await self._exchange(Cause.PROACTIVE)
-        return str(self._token()["access_token"])
+                        await self._owner.async_exchange_locked(Cause.PROACTIVE)
+        return str(self._owner.token["access_token"])
 
     async def async_refresh_after_unauthorized(self, rejected_access_token: str) -> str:
         """Ring rejected this access token: refresh, unless another caller already did."""
-        async with self._lock:
-            current = str(self._token()["access_token"])
+        async with self._exclusive():
+            current = str(self._owner.token["access_token"])
             now = time.time()
             if (
                 current != rejected_access_token
@@ -105,10 +126,10 @@ class TokenRefresher(AbstractAuth):
             ):
                 return current
             self._last_unauthorized = now
-            await self._exchange(Cause.UNAUTHORIZED)
-            return str(self._token()["access_token"])
+            await self._owner.async_exchange_locked(Cause.UNAUTHORIZED)
+            return str(self._owner.token["access_token"])
 
     async def async_refresh(self, cause: Cause) -> None:
         """Refresh now, after any refresh already running."""
-        async with self._lock:
-            await self._exchange(cause)
+        async with self._exclusive():
+            await self._owner.async_exchange_locked(cause)

@@ -3,6 +3,8 @@
 It composes, inheriting nothing of Home Assistant's: ``TokenRefresher`` (lock, margin, single
 flight; the client's ``AbstractAuth``), ``TokenJournal`` (write-ahead record, crash recovery),
 ``Backoff`` and ``RefreshPolicy`` (when to ask), ``TokenHealth`` (figures), ``RefreshTimer``.
+One per account, so lean (``make bench`` row 5): slots, no closures; the journal, the signal
+and a backoff (only while one is in force) are built on use.
 """
 
 import time
@@ -23,15 +25,21 @@ from .failures import (
     lost_reason,
 )
 from .health import FailureKind, LostReason, TokenHealth
-from .journal import TokenJournal, successor
+from .journal import TokenJournal, async_lost_reason, async_store_login, successor
 from .policy import Backoff, RefreshPolicy
 from .refresher import PROBING, Cause, TokenRefresher
 from .ringclient import PartnerCredentials, RingAuthClient, RingError
 from .timer import RefreshTimer
 
+# The flows record logins and read a lost login's reason through these (see journal.py).
+__all__ = ["RingTokenManager", "async_lost_reason", "async_store_login"]
+
 
 class RingTokenManager:
     """Keeps one Ring account's tokens valid, durable and accounted for."""
+
+    __slots__ = ("_backoff", "_client", "_partner", "_timer", "entry", "hass", "health",
+                 "policy", "refresher")  # fmt: skip
 
     def __init__(
         self,
@@ -47,16 +55,21 @@ class RingTokenManager:
         self.entry = entry
         self._client = client
         self._partner = partner
-        self._journal = TokenJournal(hass, entry.entry_id)
-        self.policy = policy = policy or RefreshPolicy()
-        self._backoff = Backoff(policy)
+        self.policy = policy = (policy or RefreshPolicy()).shared()
+        self._backoff: Backoff | None = None
         self.health = TokenHealth()
-        self.refresher = TokenRefresher(
-            lambda: self.token, self._async_exchange, max_margin=policy.margin
-        )
-        # Entities and repairs follow the figures through this dispatcher signal.
-        self.signal = f"{DOMAIN}_health_{entry.entry_id}"
-        self._timer = RefreshTimer(hass, entry, self._async_background_refresh)
+        self.refresher = TokenRefresher(self, max_margin=policy.margin)
+        self._timer = RefreshTimer(self)
+
+    @property
+    def signal(self) -> str:
+        """Return the dispatcher signal entities and repairs follow the figures through."""
+        return f"{DOMAIN}_health_{self.entry.entry_id}"
+
+    @property
+    def _journal(self) -> TokenJournal:
+        """Return the entry's journal (it holds only names; built per use)."""
+        return TokenJournal(self.hass, self.entry.entry_id)
 
     @property
     def token(self) -> dict[str, Any]:
@@ -79,8 +92,10 @@ class RingTokenManager:
         if self.health.login_lost:
             return
         # Set up again while backing off (a restart or a set-up retry): keep waiting.
-        if self._backoff.restore(self.health, time.time()):
-            self._schedule_at(self._backoff.not_before)
+        backoff = Backoff(self.policy)
+        if backoff.restore(self.health, time.time()):
+            self._backoff = backoff
+            self._schedule_at(backoff.not_before)
         else:
             self._schedule_background(startup=True)
         if recovery.resume:
@@ -119,16 +134,16 @@ class RingTokenManager:
             translation_placeholders=placeholders,
         )
 
-    async def _async_exchange(self, cause: Cause) -> None:
-        """Exchange the refresh token, or say why not now (the refresher's lock is held)."""
+    async def async_exchange_locked(self, cause: Cause) -> None:
+        """Exchange the refresh token, or say why not (only the refresher calls it, locked)."""
         if self.health.login_lost_reason is not None:
             raise LoginLostError(self.health.login_lost_reason)
         now = time.time()
-        if wait := self._backoff.refusal(now, probe=cause in PROBING):
-            raise RefreshWaitingError(
-                self._backoff.kind or FailureKind.UNEXPECTED, wait
-            )
-        self._backoff.tried(now)
+        backoff = self._backoff or Backoff(self.policy)
+        if wait := backoff.refusal(now, probe=cause in PROBING):
+            raise RefreshWaitingError(backoff.kind or FailureKind.UNEXPECTED, wait)
+        backoff.tried(now)
+        self._backoff = backoff
         previous = dict(self.token)
         # Durable before the request: a crash while Ring answers is finished at set-up.
         await self._journal.async_write(previous, self.health, in_flight=True)
@@ -152,7 +167,7 @@ class RingTokenManager:
         if failures := self.health.consecutive_failures:
             LOGGER.info("Ring token refresh works again after %s failures", failures)
         self.health.record_success(token, time.time())
-        self._backoff.clear()
+        self._backoff = None  # no wait in force, nothing to keep
         await self._journal.async_write(token, self.health)
         self._store_in_entry(token)
         LOGGER.info(  # fingerprints (6 hex of a SHA-256) match the emulator's log
@@ -181,7 +196,8 @@ class RingTokenManager:
             failure = LoginLostError(reason)
         else:
             retry_after = getattr(err, "retry_after", None)
-            wait = self._backoff.failed(self.health, retry_after, time.time())
+            self._backoff = backoff = self._backoff or Backoff(self.policy)
+            wait = backoff.failed(self.health, retry_after, time.time())
             failures = self.health.consecutive_failures
             # Logged once when refreshing stops working, and once when it works again.
             (LOGGER.warning if failures == 1 else LOGGER.debug)(
@@ -191,7 +207,7 @@ class RingTokenManager:
                 failures,
                 wait,
             )
-            self._schedule_at(self._backoff.not_before)
+            self._schedule_at(backoff.not_before)
             failure = RefreshWaitingError(kind, wait)
         # The outcome survives a restart (failures are rare, so is this write).
         await self._journal.async_write(self.token, self.health)
@@ -218,30 +234,13 @@ class RingTokenManager:
         if (planned := self._timer.at(when)) is not None:
             self.health.next_refresh_attempt = planned
 
-    async def _async_background_refresh(self) -> None:
-        """Refresh in the background; failures are counted and rescheduled, not raised."""
+    async def async_wake(self) -> None:
+        """Refresh in the background (the timer calls it); failures are counted, not raised."""
         try:
             await self.refresher.async_refresh(Cause.BACKGROUND)
         except RefreshWaitingError:
-            if not self._timer.pending:  # woke a moment early: wait out the rest
+            # Woke a moment early: wait out the rest.
+            if not self._timer.pending and self._backoff is not None:
                 self._schedule_at(self._backoff.not_before)
         except RingError:
             return
-
-
-async def async_store_login(
-    hass: HomeAssistant, entry: ConfigEntry, token: dict[str, Any]
-) -> dict[str, Any]:
-    """Record a new login of an existing entry (reauth, reconfigure); return the token to save."""
-    return await TokenJournal(hass, entry.entry_id).async_record_login(
-        token, entry.data.get(CONF_TOKEN)
-    )
-
-
-async def async_lost_reason(
-    hass: HomeAssistant, entry: ConfigEntry
-) -> LostReason | None:
-    """Return why Ring refused the entry's login, as recorded (the entry may not be loaded)."""
-    return (
-        await TokenJournal(hass, entry.entry_id).async_load_health()
-    ).login_lost_reason

@@ -10,12 +10,11 @@ import signal
 import socket
 import subprocess
 import time
-from typing import Any
 
 import demo
 
-from ring_emulator import EmulatorSettings, RingEmulator
-from ring_emulator.settings import Account
+from ring_emulator import Account, EmulatorSettings, RingEmulator, TokenExchange
+from ring_emulator.tokens import TokenPair
 
 from .log import say
 
@@ -34,13 +33,18 @@ class Emulator:
     """The Ring emulator in this process, remembering every secret it hands out.
 
     In-process so that an outage can stop and restart its listener on the same port while its
-    tokens live on, and so that every issued token is known to the log check.
+    tokens live on, and so that every issued token is known to the log check. Both come
+    from the emulator's public hooks: `on_tokens` hears every pair issued, `on_exchange`
+    every token-endpoint answer before it is sent (where `on_rotate` fires).
     """
 
     def __init__(self, access_token_lifetime: float, grace: float) -> None:
         """Create it with the demo account (codes are random per send)."""
         self.codes: list[str] = []
         self.issued: list[str] = []
+        # Called once, at the next refresh Ring processes, before its answer is sent (e.g.
+        # SIGKILL hass: Ring rotated, the answer is never read).
+        self.on_rotate: Callable[[], None] | None = None
         self.emu = RingEmulator(
             EmulatorSettings(
                 access_token_lifetime=access_token_lifetime,
@@ -56,29 +60,19 @@ class Emulator:
                 ],
             ),
             on_code=lambda _email, _method, code: self.codes.append(code),
+            on_tokens=self._heard_tokens,
+            on_exchange=self._heard_exchange,
         )
-        store = self.emu.tokens
-        issue = store.issue
-
-        def recording_issue(*args: Any, **kwargs: Any) -> Any:
-            pair = issue(*args, **kwargs)
-            self.issued += [pair.access_token, pair.refresh_token]
-            return pair
-
-        store.issue = recording_issue  # type: ignore[method-assign]
-        exchange = store.exchange
-
-        def exchange_then_maybe_crash(*args: Any, **kwargs: Any) -> Any:
-            result = exchange(*args, **kwargs)
-            if result.pair is not None and self.on_rotate is not None:
-                hook, self.on_rotate = self.on_rotate, None
-                hook()  # e.g. SIGKILL hass: Ring rotated, the answer is never read
-            return result
-
-        store.exchange = exchange_then_maybe_crash  # type: ignore[method-assign]
-        self.on_rotate: Callable[[], None] | None = None
         self.port = 0
         self.url = ""
+
+    def _heard_tokens(self, _account: str, pair: TokenPair) -> None:
+        self.issued += [pair.access_token, pair.refresh_token]
+
+    def _heard_exchange(self, exchange: TokenExchange) -> None:
+        if exchange.grant == "refresh_token" and exchange.issued and self.on_rotate:
+            hook, self.on_rotate = self.on_rotate, None
+            hook()
 
     async def start(self) -> str:
         """Listen (on the same port as before, when restarted)."""

@@ -7,7 +7,7 @@ import logging
 import aiohttp
 import pytest
 
-from ring_emulator import Fault, RingEmulator
+from ring_emulator import Fault, RingEmulator, TokenExchange
 from ring_emulator.exchanges import fingerprint
 
 from .common import (
@@ -141,4 +141,70 @@ async def test_quiet_when_info_is_off(
     """With the exchange logger above INFO nothing is formatted or logged."""
     caplog.set_level(logging.WARNING, logger="ring_emulator.exchanges")
     await refresh(session, emulator, "whatever")
+    assert exchange_lines(caplog) == []
+
+
+async def test_exchange_listener_hears_each_answer(
+    emulator: RingEmulator, session: aiohttp.ClientSession
+) -> None:
+    """on_exchange gets what the log line says, as data: grant, status, issued, fingerprints."""
+    heard: list[TokenExchange] = []
+    emulator.exchange_listener = heard.append
+    tokens = await login(session, emulator)
+    first = tokens["refresh_token"]
+    _, rotated = await refresh(session, emulator, first)
+    await refresh(session, emulator, "not-a-token")
+    emulator.inject(Fault.RESET_AFTER_ROTATE, where="token")
+    with pytest.raises(aiohttp.ClientError):
+        await refresh(session, emulator, rotated["refresh_token"])
+    emulator.clock.advance(10)
+    emulator.inject(Fault.SERVER_ERROR, where="token")
+    await refresh(session, emulator, rotated["refresh_token"])
+
+    login_answer, rotation, refusal, dropped, outage = heard[-5:]
+    assert heard[0].status == 412  # the login's 2FA challenge came first
+    assert (login_answer.grant, login_answer.username, login_answer.status) == (
+        "password",
+        SMS,
+        200,
+    )
+    assert login_answer.issued
+    assert login_answer.new == fingerprint(first)
+    assert (rotation.grant, rotation.status, rotation.issued) == (
+        "refresh_token",
+        200,
+        True,
+    )
+    assert rotation.presented == fingerprint(first)
+    assert rotation.new == fingerprint(rotated["refresh_token"])
+    assert rotation.line() == (
+        f"refresh_token -> 200 rotated (presented {fingerprint(first)},"
+        f" new {fingerprint(rotated['refresh_token'])})"
+    )
+    assert (refusal.status, refusal.issued, refusal.outcome) == (
+        401,
+        False,
+        "401 invalid_grant",
+    )
+    # Ring rotated, the client never heard: no status, but a pair was issued.
+    assert (dropped.status, dropped.issued, dropped.fault) == (
+        None,
+        True,
+        "reset_after_rotate",
+    )
+    assert (outage.status, outage.issued, outage.fault) == (503, False, "server_error")
+    assert outage.at - dropped.at >= 10  # the emulator's clock
+    secrets = [PASSWORD, first, tokens["access_token"], rotated["refresh_token"]]
+    assert not any(secret in repr(heard) for secret in secrets)
+
+
+async def test_exchange_listener_works_with_the_log_off(
+    session: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A listener passed to the constructor hears answers even when nothing is logged."""
+    caplog.set_level(logging.WARNING, logger="ring_emulator.exchanges")
+    heard: list[TokenExchange] = []
+    async with RingEmulator(on_exchange=heard.append) as emulator:
+        await refresh(session, emulator, "whatever")
+    assert [(e.grant, e.status) for e in heard] == [("refresh_token", 401)]
     assert exchange_lines(caplog) == []
