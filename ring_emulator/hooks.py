@@ -60,6 +60,13 @@ class EmulatorHooks:
         )
         return token_body(pair)
 
+    def access_token_expires_at(self, access_token: str) -> float | None:
+        """Return when Ring stops accepting this access token (emulator clock; None: unknown).
+
+        An expired token the emulator has not dropped yet still has its time (in the past).
+        """
+        return self.tokens.access_expires_at(access_token)
+
     def forget_sessions(self, email: str) -> int:
         """Make Ring forget the account's API sessions (its calls get 404); return how many."""
         return self.sessions.forget(self.account(email).key)

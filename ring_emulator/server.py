@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from types import TracebackType
@@ -32,6 +31,7 @@ from .settings import AccountsState, Clock, EmulatorSettings
 from .snapshots import SnapshotImages
 from .state import EmulatorState
 from .tokens import TokenListener, TokenStore
+from .traffic import Traffic
 from .twofactor import CodeListener, TwoFactor
 from .websignin import WebSignIn, add_websignin_routes
 
@@ -77,6 +77,7 @@ class RingEmulator(EmulatorHooks):
         """
         self.clock = Clock()
         self.counters = Counters()
+        self.traffic = Traffic()
         self.faults = FaultQueue()
         self._settings = settings if settings is not None else EmulatorSettings()
         self.tokens = TokenStore(self.clock, self._settings, on_tokens)
@@ -129,7 +130,11 @@ class RingEmulator(EmulatorHooks):
             raise RuntimeError("emulator already started")
         self._stopping = asyncio.Event()
         app = web.Application(
-            middlewares=[endpoint_counter(self.counters), self.state.middleware]
+            middlewares=[
+                self.traffic.middleware,
+                endpoint_counter(self.counters),
+                self.state.middleware,
+            ]
         )
         app.router.add_post("/oauth/token", self._token)
         app.router.add_get("/oauth/authorize", self._authorize)
@@ -299,10 +304,6 @@ class RingEmulator(EmulatorHooks):
 
     async def _hang(self, request: web.Request) -> None:
         """Wait until the emulator stops or the client goes away."""
-        poll = self.settings.hang_poll or HANG_POLL
-        while not self._stopping.is_set():
-            transport = request.transport
-            if transport is None or transport.is_closing():
-                return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), poll)
+        await self.traffic.hang(
+            request, self._stopping, self.settings.hang_poll or HANG_POLL
+        )

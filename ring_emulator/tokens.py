@@ -143,6 +143,11 @@ class TokenStore:
             return None
         return record.account
 
+    def access_expires_at(self, token: str) -> float | None:
+        """Return when an access token stops working (emulator clock), None when unknown."""
+        record = self._access.get(token)
+        return None if record is None else record.expires_at
+
     def exchange(self, token: str, client_id: str) -> Exchange:
         """Rotate a refresh token: a new pair, or a rejection (unknown, expired, reused late)."""
         record = self._refresh.get(token)

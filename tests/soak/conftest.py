@@ -1,5 +1,6 @@
 """Soak fixtures: the full-year runs only on request, and the results printed at the end."""
 
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -12,8 +13,14 @@ import pytest
 from .report import table
 
 # Each run writes its table here (pytest-xdist workers too); the summary prints them all.
+# One directory per checkout: a `make test` in another worktree on the same machine starts
+# by emptying its own, not this one's.
+_CHECKOUT = hashlib.sha256(
+    str(Path(__file__).resolve().parents[2]).encode()
+).hexdigest()
 RESULTS_DIR = Path(
-    os.environ.get("SOAK_RESULTS", Path(tempfile.gettempdir()) / "ring_auth_soak")
+    os.environ.get("SOAK_RESULTS")
+    or Path(tempfile.gettempdir()) / f"ring_auth_soak-{_CHECKOUT[:8]}"
 )
 
 

@@ -40,6 +40,14 @@ class Schedule:
     events: list[Event]
     usage: list[str]
 
+    def windows(self, *kinds: str) -> list[tuple[float, float]]:
+        """Return the (start, end) of the windows of these kinds, in seconds since the start."""
+        return [
+            (ev.at, ev.at + ev.args["duration"])
+            for ev in self.events
+            if ev.kind in kinds
+        ]
+
     def summary(self) -> list[str]:
         """Return the schedule as printable lines (counts and the windows)."""
         kinds = Counter(ev.kind for ev in self.events)
@@ -50,6 +58,7 @@ class Schedule:
         net = [ev for ev in self.events if ev.kind == "network_loss"]
         clock = [ev for ev in self.events if ev.kind == "clock_step"]
         bursts = [ev for ev in self.events if ev.kind == "calls"]
+        blocks = [ev for ev in self.events if ev.kind == "block"]
         malformed = Counter(
             ev.args["fault"] for ev in self.events if ev.kind == "malformed"
         )
@@ -75,6 +84,12 @@ class Schedule:
             ),
             "clock corrections: "
             + ", ".join(f"{ev.args['step']:+.0f} s" for ev in clock),
+            f"firewall blocks (406 from Ring's edge): {len(blocks)},"
+            f" {_hours(blocks)}; at the token endpoint (sign-ins and refreshes)"
+            f" {sum(ev.args['where'] == 'token' for ev in blocks)}, every request"
+            f" {sum(ev.args['where'] == 'any' for ev in blocks)}; body text/plain"
+            f" {sum(ev.args['body'] == 'text' for ev in blocks)}, HTML"
+            f" {sum(ev.args['body'] == 'html' for ev in blocks)}",
         ]
 
 
@@ -88,12 +103,19 @@ def _minutes(windows: list[Event]) -> str:
     )
 
 
+def _hours(windows: list[Event]) -> str:
+    if not windows:
+        return "none"
+    durations = [ev.args["duration"] / HOUR for ev in windows]
+    return f"{min(durations):.1f}-{max(durations):.1f} h (total {sum(durations):.0f} h)"
+
+
 def _log_uniform(rng: Random, low: float, high: float) -> float:
     return math.exp(rng.uniform(math.log(low), math.log(high)))
 
 
 def make_schedule(seed: int, days: int) -> Schedule:  # noqa: C901
-    """Draw the year: usage, outages, storms, malformed replies, restarts, cuts, clock."""
+    """Draw the year: usage, outages, storms, malformed replies, restarts, cuts, clock, blocks."""
     rng = Random(seed)  # noqa: S311 - a reproducible year, not a secret
     events: list[Event] = []
     weeks = math.ceil(days / 7)
@@ -196,6 +218,23 @@ def make_schedule(seed: int, days: int) -> Schedule:  # noqa: C901
                 )
             )
             skew = new
+
+    # Firewall blocks, about monthly: Ring's edge answers 406 to this hub for 1 to 24 hours,
+    # at the token endpoint (sign-ins and refreshes, as since 2026-02: dgreif/ring #1717,
+    # text/plain) or for every request (api.ring.com too: dgreif/ring #337,
+    # python-ring-doorbell #213, an openresty HTML page). The first lasts the full 24 h (the
+    # worst case is the one worth testing). Drawn last: the rest of a seed's year stays the
+    # year it was before blocks were added.
+    for month in range(math.ceil(days / 30)):
+        at = month * 30 * DAY + rng.uniform(1 * DAY, 29 * DAY)
+        duration = _log_uniform(rng, 1 * HOUR, 24 * HOUR)
+        duration = duration if month else DAY
+        where = rng.choice(("token", "token", "any"))
+        body = "text" if where == "token" else rng.choice(("text", "html"))
+        if at < days * DAY:
+            events.append(
+                Event(at, "block", {"duration": duration, "where": where, "body": body})
+            )
 
     events.sort(key=lambda ev: ev.at)
     return Schedule(seed, days, events, usage)
