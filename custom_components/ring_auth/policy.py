@@ -12,8 +12,9 @@
   user, or after Ring answered a call with 401 (proof that Ring is reachable again), may be
   sent at once, at most once a `probe_spacing`: a Ring that is back serves the next call
   instead of failing it until the timer fires, and an outage costs no extra token calls
-  (calls that get no answer, or a 5xx, prove nothing). Blocks and rate limits are never
-  probed.
+  (calls that get no answer, or a 5xx, prove nothing). A firewall block is probed at most
+  once a `blocked_probe_spacing` (15 min): it lifts by itself and nothing says when, and a
+  probe while it lasts costs one refused request. Rate limits are never probed.
 - A lost answer is asked for again with the same refresh token after `lost_response_retries`
   (inside the shortest grace window Ring has been seen to allow), unless the last try got no
   answer either (a long outage: the next backoff try resends the same token anyway).
@@ -27,7 +28,7 @@ from .health import FailureKind, TokenHealth
 
 # Ring's wait is honoured up to this long; a larger value is taken as a day.
 MAX_RETRY_AFTER = 86_400.0
-_NO_PROBE = frozenset({FailureKind.RATE_LIMITED, FailureKind.BLOCKED})
+_NO_PROBE = frozenset({FailureKind.RATE_LIMITED})
 _NO_ANSWER = frozenset({FailureKind.CONNECTION, FailureKind.TIMEOUT})
 
 
@@ -45,6 +46,7 @@ class RefreshPolicy:
     blocked_maximum: float = 8 * 3600.0
     jitter: float = 0.1
     probe_spacing: float = 60.0
+    blocked_probe_spacing: float = 900.0
     lost_response_retries: tuple[float, ...] = (0.5, 2.0)
     # Jitter only spreads load. None: Python's shared generator (random.seed() repeats a run).
     rng: random.Random | None = field(default=None, compare=False, repr=False)
@@ -117,10 +119,17 @@ class Backoff:
         if (
             probe
             and self.kind not in _NO_PROBE
-            and now - self.last_try >= self.policy.probe_spacing
+            and now - self.last_try >= self._spacing
         ):
             return 0.0
         return remaining
+
+    @property
+    def _spacing(self) -> float:
+        """Return the least time between probes of the wait in force."""
+        if self.kind is FailureKind.BLOCKED:
+            return self.policy.blocked_probe_spacing
+        return self.policy.probe_spacing
 
     def tried(self, now: float) -> None:
         """Note that a refresh is being sent now."""

@@ -580,11 +580,10 @@ async def test_a_firewall_block_waits_long_and_lifts_by_itself(
     config_entry: MockConfigEntry,
     make_manager: ManagerFactory,
 ) -> None:
-    """No reauth, the login kept: Ring's edge answers 406 for hours; tries are an hour apart."""
+    """No reauth, the login kept: Ring's edge refuses renewals for 3 h; tries an hour apart."""
     manager = await make_manager(policy=AT_ONCE)
     freezer.tick(LIFETIME + 10)
-    api = api_of(hass, manager)
-    emulator.inject(Fault.SERVER_ERROR, count=3, where="token", status=406)
+    emulator.inject(Fault.BLOCKED, where="token", for_seconds=3 * 3600)
 
     with pytest.raises(RefreshWaitingError) as err:
         await manager.async_force_refresh()
@@ -594,23 +593,48 @@ async def test_a_firewall_block_waits_long_and_lifts_by_itself(
         "refresh_blocked"
     )
 
-    # Demand does not probe a block: calls fail on Ring's answer, no token call is added.
-    for _ in range(5):
+    await tick(hass, freezer, 1.2 * POLICY.blocked_first)  # the hourly try: blocked
+    assert refreshes(emulator) == 2
+    await tick(hass, freezer, 2.2 * POLICY.blocked_first)  # two hours later: lifted
+    assert refreshes(emulator) == 3
+    assert manager.health.consecutive_failures == 0
+    await hass.async_block_till_done()
+    assert reauth_flows(hass) == []
+
+
+async def test_a_block_probed_by_calls_at_most_every_15_minutes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    config_entry: MockConfigEntry,
+    make_manager: ManagerFactory,
+) -> None:
+    """Calls answered 401 during a block renew at most every 15 min; the first after it lifts works.
+
+    Not the hours-long backoff timer brings the login back: the first call that proves Ring
+    answers (a 401) after the block lifted does.
+    """
+    manager = await make_manager(policy=AT_ONCE)
+    api = api_of(hass, manager)
+    await api.async_get_profile()  # the API session, as set-up opens it
+    freezer.tick(LIFETIME + 10)
+    emulator.inject(Fault.BLOCKED, where="token", for_seconds=3600)
+    with pytest.raises(RefreshWaitingError):
+        await manager.async_force_refresh()
+
+    for _ in range(5):  # 50 minutes of calls every 10 minutes, blocked throughout
         await tick(hass, freezer, 600)
         with pytest.raises(RingError):
             await api.async_get_devices()
-    assert refreshes(emulator) == 1
-
-    await tick(hass, freezer, 1.2 * POLICY.blocked_first)  # the hourly try: blocked
-    assert refreshes(emulator) == 2
-    await tick(hass, freezer, 2.2 * POLICY.blocked_first)  # two hours later: blocked
+    # Probes at 20 and 40 minutes (15 min apart at least), both refused.
     assert refreshes(emulator) == 3
-    await tick(hass, freezer, 4.4 * POLICY.blocked_first)  # the block lifted
 
+    await tick(
+        hass, freezer, 900
+    )  # the block lifted 5 minutes ago; the timer is hours off
+    assert (await api.async_get_devices())["doorbots"]
     assert refreshes(emulator) == 4
     assert manager.health.consecutive_failures == 0
-    assert (await api.async_get_devices())["doorbots"]
-    await hass.async_block_till_done()
     assert reauth_flows(hass) == []
 
 

@@ -26,6 +26,8 @@ SESSION_PATH = "/session"
 class AbstractAuth(ABC):
     """Supplies access tokens; implementations share one refresh among concurrent callers."""
 
+    __slots__ = ()
+
     @abstractmethod
     async def async_get_access_token(self) -> str:
         """Return a valid access token, refreshing first when it is (nearly) expired."""

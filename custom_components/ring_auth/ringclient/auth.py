@@ -56,6 +56,15 @@ _LOST_GRANT = frozenset({"invalid_grant", "access_denied"})
 class RingAuthClient:
     """Talks to Ring's OAuth token endpoint; holds no token itself."""
 
+    __slots__ = (
+        "_session",
+        "_timeout",
+        "_user_agent",
+        "authorize_url",
+        "hardware_id",
+        "token_url",
+    )
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
