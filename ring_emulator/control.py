@@ -16,18 +16,18 @@ if TYPE_CHECKING:
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class BadRequestError(Exception):
-    """A control request the emulator cannot act on."""
+class ControlError(Exception):
+    """A control request the emulator cannot act on (answered 400)."""
 
 
-async def _json(request: web.Request) -> dict[str, Any]:
-    """Read a JSON object body."""
+async def read_object(request: web.Request) -> dict[str, Any]:
+    """Read a JSON object body (an empty body is an empty object)."""
     try:
         data: Any = json.loads(await request.read() or b"{}")
     except ValueError as err:
-        raise BadRequestError("body is not JSON") from err
+        raise ControlError("body is not JSON") from err
     if not isinstance(data, dict):
-        raise BadRequestError("body must be a JSON object")
+        raise ControlError("body must be a JSON object")
     return data
 
 
@@ -41,15 +41,17 @@ def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _guard(handler: Handler) -> Handler:
-    """Turn KeyError into 404 and bad input into 400 JSON answers."""
+def guarded(handler: Handler) -> Handler:
+    """Turn an unknown account or device (KeyError) into 404, and bad input into 400."""
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
             return await handler(request)
         except KeyError as err:
-            return web.json_response({"error": f"unknown account {err}"}, status=404)
-        except (BadRequestError, ValueError, TypeError) as err:
+            return web.json_response(
+                {"error": f"unknown account or device {err}"}, status=404
+            )
+        except (ControlError, ValueError, TypeError) as err:
             return web.json_response({"error": str(err)}, status=400)
 
     return wrapped
@@ -68,12 +70,12 @@ class ControlApi:
 
     async def post_settings(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/settings: a partial update."""
-        self.emu.settings.update_from_json(await _json(request))
+        self.emu.settings.update_from_json(await read_object(request))
         return web.json_response(self.emu.settings.to_json())
 
     async def post_fault(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/faults (the arguments of RingEmulator.inject, "fault" required)."""
-        data = await _json(request)
+        data = await read_object(request)
         expires_in = data.get("expires_in")
         for_seconds = data.get("for_seconds")
         self.emu.inject(
@@ -105,16 +107,16 @@ class ControlApi:
 
     async def post_revoke(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/revoke: {"email": ..., "password": optional new password}."""
-        data = await _json(request)
+        data = await read_object(request)
         password = data.get("password")
         revoked = self.emu.revoke(str(data.get("email", "")), new_password=password)
         return web.json_response({"revoked": revoked})
 
     async def post_clock(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/clock: {"advance": seconds}."""
-        advance = (await _json(request)).get("advance", 0)
+        advance = (await read_object(request)).get("advance", 0)
         if isinstance(advance, bool) or not isinstance(advance, int | float):
-            raise BadRequestError("advance must be a number of seconds")
+            raise ControlError("advance must be a number of seconds")
         self.emu.clock.advance(advance)
         clock = self.emu.clock
         return web.json_response({"now": clock.now(), "offset": clock.offset})
@@ -145,7 +147,7 @@ class ControlApi:
         {"email", "client_id", "access_token", "refresh_token", "expires_in"}: all but the
         email optional; chosen token strings must be new.
         """
-        data = await _json(request)
+        data = await read_object(request)
         client_id = str(data.get("client_id", CONSUMER_CLIENT_ID))
         expires_in = data.get("expires_in")
         body = self.emu.issue_tokens(
@@ -160,7 +162,7 @@ class ControlApi:
     async def post_forget_sessions(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/sessions/forget: {"email"}; its API calls get 404 until re-opened."""
         forgotten = self.emu.forget_sessions(
-            str((await _json(request)).get("email", ""))
+            str((await read_object(request)).get("email", ""))
         )
         return web.json_response({"forgotten": forgotten})
 
@@ -170,7 +172,7 @@ class ControlApi:
 
     async def post_session_body(self, request: web.Request) -> web.StreamResponse:
         """POST /_emulator/session_body: {"email", "body": object or null (the default)}."""
-        data = await _json(request)
+        data = await read_object(request)
         self.emu.set_session_body(str(data.get("email", "")), data.get("body"))
         return web.json_response({"ok": True})
 
@@ -195,4 +197,4 @@ def add_control_routes(app: web.Application, emu: RingEmulator) -> None:
         ("GET", "/_emulator/state", api.get_state),
     ]
     for method, path, handler in routes:
-        app.router.add_route(method, path, _guard(handler))
+        app.router.add_route(method, path, guarded(handler))

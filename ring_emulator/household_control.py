@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-import json
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from .control import ControlError, guarded, read_object
 from .devices import EmuDevice
 
 if TYPE_CHECKING:
@@ -16,43 +16,12 @@ if TYPE_CHECKING:
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class ControlError(Exception):
-    """A control request the household cannot act on."""
-
-
-async def read_object(request: web.Request) -> dict[str, Any]:
-    """Read a JSON object body (an empty body is an empty object)."""
-    try:
-        data: Any = json.loads(await request.read() or b"{}")
-    except ValueError as err:
-        raise ControlError("body is not JSON") from err
-    if not isinstance(data, dict):
-        raise ControlError("body must be a JSON object")
-    return data
-
-
 def path_id(request: web.Request) -> int:
     """Return the device id in the path."""
     try:
         return int(request.match_info["device_id"])
     except ValueError as err:
         raise KeyError(request.match_info["device_id"]) from err
-
-
-def guarded(handler: Handler) -> Handler:
-    """Turn an unknown account or device into 404, and bad input into 400."""
-
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except KeyError as err:
-            return web.json_response(
-                {"error": f"unknown account or device {err}"}, status=404
-            )
-        except (ControlError, ValueError, TypeError) as err:
-            return web.json_response({"error": str(err)}, status=400)
-
-    return wrapped
 
 
 class HouseholdControl:
