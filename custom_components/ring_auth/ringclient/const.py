@@ -11,7 +11,7 @@ AUTHORIZE_PATH: Final = "/oauth/authorize"
 API_PREFIX: Final = "/clients_api"
 CONSUMER_CLIENT_ID: Final = "ring_official_android"
 CONSUMER_SCOPE: Final = "client"
-DEFAULT_USER_AGENT: Final = "ring-auth/0.1 (Home Assistant)"
+DEFAULT_USER_AGENT: Final = "ring-auth/0.2 (Home Assistant)"
 
 # Ring's 2026 web sign-in (OAuth2 authorization code + PKCE), as the Ring Android app and
 # ring-client-api pull request #1750 speak it (docs/ring-protocol.md, section 1b).
