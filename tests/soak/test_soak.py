@@ -83,20 +83,17 @@ def check_blocks(result: dict[str, Any]) -> None:
     assert blocks, "the schedule has blocks (at least one a month)"
     # A block never ends the login (at any grace) ...
     assert not any(start <= t < end for t in ours.reauth_times for start, end in blocks)
-    # ... costs one token call per backoff step (1 h doubling to 8 h: 6 in 24 h) ...
+    # ... costs a few token calls (backoff steps of 1 h doubling to 8 h, and demand
+    # probes at most every 15 min while something needs a token) ...
     during = [t for t in ours.token_call_times if any(s <= t < e for s, e in blocks)]
     assert len(during) <= 8 * len(blocks)
     # ... and the login works again within one backoff step (8 h, jittered) after it lifts.
     assert after_blocks(ours, blocks)[1] <= BLOCKED_BACKOFF_MAX
     if result["config"].grace >= 30:
-        # Calls fail on a healthy Ring only while that last step still runs (#12: none
-        # otherwise); the blocked backoff is not probed by demand (policy.py).
-        late = [
-            t
-            for t in ours.failed_healthy_times
-            if not any(e <= t <= e + BLOCKED_BACKOFF_MAX for _, e in blocks)
-        ]
-        assert late == [], late
+        # No call fails on a healthy Ring, not even right after a block: a call that
+        # needs a token probes a block at most every 15 min (policy.py), so it does not
+        # wait out the 8 h backoff step (docs/soak.md, Findings 4).
+        assert ours.failed_healthy_times == [], ours.failed_healthy_times
 
 
 @pytest.mark.parametrize(("lifetime", "grace", "partner"), CI_RUNS)
