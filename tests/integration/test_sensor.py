@@ -205,3 +205,33 @@ async def test_unavailable_while_expired_and_failing(
     assert state(hass, AGE) == "0.0"
     assert state(hass, LAST) == dt_util.utcnow().isoformat()
     assert state(hass, CONSECUTIVE) == "0"
+
+
+async def test_unavailable_when_the_token_runs_out_during_a_block(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    fixed_config_entry: MockConfigEntry,
+) -> None:
+    """The token sensors go unavailable when the token ends, with nothing calling Ring.
+
+    A block backs off for hours; the access token runs out in the meantime, and the
+    sensors must say so then, not at the next try hours later.
+    """
+    await setup_entry(hass, fixed_config_entry)
+    emulator.inject(Fault.BLOCKED, count=100, where="token", status=406)
+    for _ in range(2):  # two blocked tries: the next one waits about 2 h
+        with pytest.raises(HomeAssistantError):
+            await press(hass)
+        await tick(hass, freezer, timedelta(minutes=20))
+    calls = refreshes(emulator)
+    assert state(hass, AGE) != STATE_UNAVAILABLE  # 40 min: the token lives 60 min
+
+    emulator.faults.clear()
+    await tick(hass, freezer, timedelta(minutes=21))
+
+    for entity_id in TOKEN_SENSORS:
+        assert state(hass, entity_id) == STATE_UNAVAILABLE
+    assert refreshes(emulator) == calls  # nothing was sent to find that out
+    await tick(hass, freezer, timedelta(hours=3))  # the backoff's next try renews it
+    assert state(hass, AGE) == "0.0"
