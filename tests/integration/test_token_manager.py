@@ -12,7 +12,7 @@ from typing import Any
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -994,7 +994,9 @@ async def test_background_refresh_about_daily(
     """Nothing visible: the refresh token is renewed about every 24 h so it never reaches 30 days."""
     manager = await make_manager(policy=AT_ONCE)
     times: list[float] = []
-    async_dispatcher_connect(hass, manager.signal, lambda: times.append(time.time()))
+    async_dispatcher_connect(
+        hass, manager.signal, callback(lambda: times.append(time.time()))
+    )
     start = time.time()
 
     for _ in range(80):  # 80 hours, one hour at a time
@@ -1090,7 +1092,9 @@ async def test_health_figures_and_signal(
     """The token sensors show refreshes, failures and times, and update when they change."""
     manager = await make_manager(policy=AT_ONCE)
     calls: list[None] = []
-    unsub = async_dispatcher_connect(hass, manager.signal, lambda: calls.append(None))
+    unsub = async_dispatcher_connect(
+        hass, manager.signal, callback(lambda: calls.append(None))
+    )
     health = manager.health
     assert health.refresh_count == 0
     assert health.last_refresh == health.refresh_token_issued_at  # the login itself
