@@ -208,6 +208,11 @@ class RingTokenManager:
                 wait,
             )
             self._schedule_at(backoff.not_before)
+            # The login turns unusable when the access token runs out during the wait: wake
+            # then too (async_wake plans the wait's end again), so entities show it then.
+            expires = float(self.token["expires_at"])
+            if time.time() < expires < backoff.not_before:
+                self._timer.at(expires)
             failure = RefreshWaitingError(kind, wait)
         # The outcome survives a restart (failures are rare, so is this write).
         await self._journal.async_write(self.token, self.health)
@@ -239,8 +244,10 @@ class RingTokenManager:
         try:
             await self.refresher.async_refresh(Cause.BACKGROUND)
         except RefreshWaitingError:
-            # Woke a moment early: wait out the rest.
+            # Woke early (the access token ran out, or a moment early): wait out the rest,
+            # and let entities and repairs read the login's state again.
             if not self._timer.pending and self._backoff is not None:
                 self._schedule_at(self._backoff.not_before)
+            async_dispatcher_send(self.hass, self.signal)
         except RingError:
             return

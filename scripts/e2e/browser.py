@@ -131,10 +131,14 @@ class Frontend:
         await self.login_form(E2E_PASSWORD)
         await self.submit()
         await self.enter_codes(code_of, new_code, "04-2fa", "05-wrong-code")
-        # The created entry's dialog: name the device, pick an area, finish.
+        # The created entry's dialog: name each device, pick areas, finish. It lists the
+        # devices as the set-up registers them: the account's, then the household's.
         finish = page.get_by_role("button", name=re.compile(r"finish", re.IGNORECASE))
         await expect(finish.first).to_be_visible()
-        await expect(page.get_by_role("textbox", name="Device name")).to_be_visible()
+        await expect(
+            page.get_by_role("textbox", name="Device name").first
+        ).to_be_visible()
+        await expect(page.get_by_placeholder("Front Door")).to_be_visible()
         await self.shot("06-success")
         await finish.first.click()
         await expect(finish).to_have_count(0)

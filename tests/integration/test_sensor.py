@@ -216,8 +216,10 @@ async def test_unavailable_when_the_token_runs_out_during_a_block(
     """The token sensors go unavailable when the token ends, with nothing calling Ring.
 
     A block backs off for hours; the access token runs out in the meantime, and the
-    sensors must say so then, not at the next try hours later.
+    sensors must say so then, not at the next try hours later (nor at their own
+    15-minute tick: set up 7 min after the token was issued, that comes 7 min late).
     """
+    await tick(hass, freezer, timedelta(minutes=7))
     await setup_entry(hass, fixed_config_entry)
     emulator.inject(Fault.BLOCKED, count=100, where="token", status=406)
     for _ in range(2):  # two blocked tries: the next one waits about 2 h
@@ -225,10 +227,12 @@ async def test_unavailable_when_the_token_runs_out_during_a_block(
             await press(hass)
         await tick(hass, freezer, timedelta(minutes=20))
     calls = refreshes(emulator)
-    assert state(hass, AGE) != STATE_UNAVAILABLE  # 40 min: the token lives 60 min
+    assert state(hass, AGE) != STATE_UNAVAILABLE  # 47 min: the token lives 60 min
+    await tick(hass, freezer, timedelta(minutes=12, seconds=59))
+    assert state(hass, AGE) != STATE_UNAVAILABLE  # a second before it runs out
 
     emulator.faults.clear()
-    await tick(hass, freezer, timedelta(minutes=21))
+    await tick(hass, freezer, timedelta(seconds=2))
 
     for entity_id in TOKEN_SENSORS:
         assert state(hass, entity_id) == STATE_UNAVAILABLE
