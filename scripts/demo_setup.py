@@ -133,11 +133,15 @@ def hass_env(emulator_url: str, port: int | None = None) -> dict[str, str]:
 def emulator_command(
     port: int, state_file: Path | None, access_token_lifetime: int = 300
 ) -> list[str]:
-    """Return the demo's emulator command line (the demo account, 60 s grace)."""
+    """Return the demo's emulator command line (60 s grace).
+
+    No --account: the emulator's default is the demo account (DEMO_EMAIL, SMS codes) with
+    the account id 123456 that the banner's and README's doorbell ids (123456001...) use;
+    an --account line would derive another id from the email.
+    """
     command = [
         sys.executable, "-u", "-m", "ring_emulator", "--port", str(port),
         "--access-token-lifetime", str(access_token_lifetime), "--grace", "60",
-        "--account", f"{DEMO_EMAIL}:{DEMO_PASSWORD}:sms",
     ]  # fmt: skip
     if state_file is not None:
         command += ["--state-file", str(state_file)]

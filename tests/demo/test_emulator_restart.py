@@ -11,6 +11,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import demo_banner
 import demo_setup as demo
 import pytest
 
@@ -109,6 +110,27 @@ def test_second_start_continues_the_login(tmp_path: Path, socket_enabled: None) 
         assert counters["authorized_devices"] == {
             demo.DEMO_EMAIL: [HEADERS["hardware_id"]]
         }
+
+
+def test_the_banner_rings_the_demo_doorbell(
+    tmp_path: Path, socket_enabled: None
+) -> None:
+    """The doorbell the banner and the README ring is the demo account's Front Door."""
+    with demo_emulator(tmp_path / demo.STATE_FILE) as url:
+        _, devices = call(f"{url}/_emulator/devices")
+        front_door = next(d for d in devices if d["id"] == demo_banner.FRONT_DOOR)
+        assert (front_door["email"], front_door["name"]) == (
+            demo.DEMO_EMAIL,
+            "Front Door",
+        )
+        ding = urllib.request.Request(  # noqa: S310 - loopback http only
+            f"{url}/_emulator/ding",
+            data=json.dumps({"device_id": demo_banner.FRONT_DOOR}).encode(),
+        )
+        with urllib.request.urlopen(ding, timeout=5) as resp:  # noqa: S310
+            assert resp.status in (200, 201)
+    readme = (ROOT / "README.md").read_text()
+    assert f'"device_id": {demo_banner.FRONT_DOOR}' in readme
 
 
 @pytest.mark.parametrize(
