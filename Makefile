@@ -45,7 +45,7 @@ bench: bootstrap
 	E2E_TRIALS=$${E2E_TRIALS:-50} $(PY) scripts/e2e.py --bench
 
 clean:
-	rm -rf .venv .venv-ha-latest .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
+	rm -rf .venv .venv-ha-latest .venv-test-latest .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
 
 # The accelerated soak: 365 simulated days, six runs (1 h consumer / 4 h partner tokens x
 # grace 0, 30, 120 s), this integration and core's python-ring-doorbell side by side.
