@@ -8,18 +8,56 @@ phcc 0.13.375 stop it on 2026.11.0, and both are met here without editing the in
 
 1. Import order. 2026.11's `homeassistant/__init__.py` calls `httpx2.alias_httpx()` (and
    probatio's `install_as_voluptuous()`), which raise if `httpx` was imported first; phcc's
-   `plugins.py` imports `respx`, hence `httpx`, before any `homeassistant` module. Importing
-   `homeassistant` here, first, is what Home Assistant's own test run does.
+   `plugins.py` imports `respx`, hence `httpx`, before any `homeassistant` module. Importing the
+   `homeassistant` package here, first, fixes that. Nothing else of Home Assistant may be
+   imported this early: phcc patches `dt_util.utcnow` and the JSON helpers before "any other
+   Home Assistant import", and a module imported sooner (config_entries, say) would keep the
+   real clock and ignore freezegun.
 2. `_clear_logger_overwrites` moved from `homeassistant.components.logger` to its `helpers`
-   module; phcc's `common.py` imports it from the old place. It is re-exported there.
+   module; phcc's `common.py` imports it from the old place. A meta path finder re-exports it
+   there as soon as phcc (or anyone) imports that package.
 
 On the release phcc pins, both are no-ops (`make test` does not load this module anyway).
 """
 
+from collections.abc import Sequence
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from types import ModuleType
+
 import homeassistant  # noqa: F401  # first: httpx2.alias_httpx() before respx imports httpx
-from homeassistant.components import logger
 
-if not hasattr(logger, "_clear_logger_overwrites"):
-    from homeassistant.components.logger import helpers
+LOGGER = "homeassistant.components.logger"
 
-    logger._clear_logger_overwrites = helpers._clear_logger_overwrites  # type: ignore[attr-defined]  # noqa: SLF001
+
+class _LoggerReexport(importlib.abc.MetaPathFinder):
+    """Add `_clear_logger_overwrites` to the logger component once it is imported."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: Sequence[str] | None = None,
+        target: ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != LOGGER:
+            return None
+        sys.meta_path.remove(self)  # once, and let the ordinary finders locate it
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_reexport(module: ModuleType) -> None:
+            exec_module(module)
+            if not hasattr(module, "_clear_logger_overwrites"):
+                helpers = importlib.import_module(f"{LOGGER}.helpers")
+                module._clear_logger_overwrites = helpers._clear_logger_overwrites  # noqa: SLF001
+
+        spec.loader.exec_module = exec_and_reexport  # type: ignore[method-assign]
+        return spec
+
+
+if LOGGER not in sys.modules:
+    sys.meta_path.insert(0, _LoggerReexport())
