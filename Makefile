@@ -6,6 +6,7 @@ PORT ?= 8765
 HA_PORT ?= 8123
 
 .PHONY: test lint format typecheck pytest demo demo-reset emulator bench bootstrap clean soak
+.PHONY: test-latest bootstrap-test-latest
 
 test: bootstrap lint typecheck pytest
 
@@ -25,6 +26,16 @@ typecheck: bootstrap
 
 pytest: bootstrap
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q -rs
+
+# The same pytest suite on the newest Home Assistant release (requirements_ha_latest.txt), in
+# .venv-test-latest: pytest-homeassistant-custom-component's helpers are the pinned release's,
+# tests/phcc_compat.py lets them load there. No coverage (make pytest measures it). Not part of
+# make test or .ci/run (README, "Testing on the newest release").
+test-latest: bootstrap-test-latest
+	$(CURDIR)/.venv-test-latest/bin/python -m pytest -p tests.phcc_compat -q -rs
+
+bootstrap-test-latest:
+	@scripts/bootstrap test-latest
 
 # The main job: Home Assistant with the integration against the emulator. A second run
 # continues the same login (the emulator's state is in config/); demo-reset starts afresh.
