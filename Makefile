@@ -29,8 +29,8 @@ pytest: bootstrap
 
 # The same pytest suite on the newest Home Assistant release (requirements_ha_latest.txt), in
 # .venv-test-latest: pytest-homeassistant-custom-component's helpers are the pinned release's,
-# tests/phcc_compat.py lets them load there. No coverage (make pytest measures it). Not part of
-# make test or .ci/run (README, "Testing on the newest release").
+# tests/phcc_compat.py lets them load there. No coverage (make pytest measures it). About
+# 1.5 min; .ci/run runs it after make test, which does not include it (docs/e2e.md).
 test-latest: bootstrap-test-latest
 	$(CURDIR)/.venv-test-latest/bin/python -m pytest -p tests.phcc_compat -q -rs
 
