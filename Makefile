@@ -6,6 +6,7 @@ PORT ?= 8765
 HA_PORT ?= 8123
 
 .PHONY: test lint format typecheck pytest demo demo-reset emulator bench bootstrap clean soak
+.PHONY: test-latest bootstrap-test-latest
 
 test: bootstrap lint typecheck pytest
 
@@ -26,6 +27,16 @@ typecheck: bootstrap
 pytest: bootstrap
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered -q -rs
 
+# The same pytest suite on the newest Home Assistant release (requirements_ha_latest.txt), in
+# .venv-test-latest: pytest-homeassistant-custom-component's helpers are the pinned release's,
+# tests/phcc_compat.py lets them load there. No coverage (make pytest measures it). About
+# 1.5 min; .ci/run runs it after make test, which does not include it (docs/e2e.md).
+test-latest: bootstrap-test-latest
+	$(CURDIR)/.venv-test-latest/bin/python -m pytest -p tests.phcc_compat -q -rs
+
+bootstrap-test-latest:
+	@scripts/bootstrap test-latest
+
 # The main job: Home Assistant with the integration against the emulator. A second run
 # continues the same login (the emulator's state is in config/); demo-reset starts afresh.
 demo: bootstrap
@@ -45,7 +56,7 @@ bench: bootstrap
 	E2E_TRIALS=$${E2E_TRIALS:-50} $(PY) scripts/e2e.py --bench
 
 clean:
-	rm -rf .venv .venv-ha-latest .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
+	rm -rf .venv .venv-ha-latest .venv-test-latest .mypy_cache .ruff_cache .coverage htmlcov config/.storage config/ring_emulator_state.json
 
 # The accelerated soak: 365 simulated days, six runs (1 h consumer / 4 h partner tokens x
 # grace 0, 30, 120 s), this integration and core's python-ring-doorbell side by side.

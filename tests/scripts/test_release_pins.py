@@ -1,23 +1,14 @@
 """The Home Assistant releases the project tests, and what hacs.json promises users."""
 
-import importlib.metadata
 import json
 from pathlib import Path
 import re
 
 from awesomeversion import AwesomeVersion
 
+from tests.releases import pinned_release
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def pinned_release() -> AwesomeVersion:
-    """Return the release pytest-homeassistant-custom-component pins (the tests' and .venv's)."""
-    requires = (
-        importlib.metadata.requires("pytest-homeassistant-custom-component") or []
-    )
-    pins = [r.split("==")[1] for r in requires if r.startswith("homeassistant==")]
-    assert len(pins) == 1, requires
-    return AwesomeVersion(pins[0])
 
 
 def latest_release() -> AwesomeVersion:
