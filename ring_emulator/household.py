@@ -8,6 +8,7 @@ devices, and make them ring, through the Python methods here or the /_emulator/ 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 import itertools
 from typing import Any
 
@@ -45,8 +46,30 @@ class Household:
         self._accounts = accounts
         self._devices: dict[int, EmuDevice] = {}
         self._homes: set[str] = set()
-        self._event_ids = itertools.count(EVENT_ID_BASE)
+        self._next_event_id = EVENT_ID_BASE
         self._dings = DingFeed()
+
+    def to_state(self) -> dict[str, Any]:
+        """Return the devices, their history and the next event id (the state file's part).
+
+        Active dings are not kept: they are fresh for seconds only.
+        """
+        return {
+            "homes": sorted(self._homes),
+            "next_event_id": self._next_event_id,
+            "devices": [asdict(dev) for dev in self._devices.values()],
+        }
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        """Replace everything with a state from to_state() (bad data raises)."""
+        devices: dict[int, EmuDevice] = {}
+        for raw in data["devices"]:
+            events = [EmuEvent(**event) for event in raw["events"]]
+            dev = EmuDevice(**{**raw, "events": events})
+            devices[dev.id] = dev
+        self._devices = devices
+        self._homes = {str(home) for home in data["homes"]}
+        self._next_event_id = int(data["next_event_id"])
 
     def account(self, email: str) -> Account:
         """Return a configured account by email, or raise KeyError."""
@@ -197,7 +220,8 @@ class Household:
 
     def _record(self, dev: EmuDevice, kind: str, answered: bool, at: float) -> EmuEvent:
         """Append an event with the next id."""
-        event = EmuEvent(next(self._event_ids), at, kind, answered)
+        event = EmuEvent(self._next_event_id, at, kind, answered)
+        self._next_event_id += 1
         dev.events.append(event)
         del dev.events[:-MAX_EVENTS]
         return event

@@ -106,6 +106,7 @@ class RingEmulator(EmulatorHooks):
         self.state.register("twofactor", self.twofactor)
         self.state.register("linking", self.linking)
         self.state.register("counters", self.counters)
+        self.state.register("household", self.household)
         self.state.load()
 
     @property

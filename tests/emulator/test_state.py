@@ -94,6 +94,57 @@ async def test_restart_continues_the_login(
         await second.stop()
 
 
+async def test_restart_keeps_the_household(
+    emulator_settings: EmulatorSettings,
+    state_file: Path,
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+) -> None:
+    """Devices added, changed and removed, and every ding, survive a restart.
+
+    Otherwise a second `make demo` shows the doorbell's last activity jump back to the
+    made-up history, and new dings reuse the ids of old ones.
+    """
+    first = fresh(emulator_settings, state_file)
+    await first.start()
+    control = f"{first.url}/_emulator"
+    async with session.get(f"{control}/devices") as resp:
+        doorbell, *others = [d for d in await resp.json() if d["email"] == SMS]
+    async with session.post(
+        f"{control}/ding", json={"device_id": doorbell["id"]}
+    ) as resp:
+        rang = await resp.json()
+    async with session.post(
+        f"{control}/devices", json={"email": SMS, "kind": "doorbell_v5", "name": "Gate"}
+    ) as resp:
+        assert resp.status == 201
+    async with session.patch(
+        f"{control}/devices/{doorbell['id']}", json={"battery": 41}
+    ) as resp:
+        assert resp.status == 200
+    async with session.delete(f"{control}/devices/{others[0]['id']}") as resp:
+        assert resp.status == 200
+    async with session.get(f"{control}/devices") as resp:
+        before = await resp.json()
+    history = first.household.history(first.household.device(doorbell["id"]), 10)
+    await first.stop()
+
+    second = fresh(emulator_settings, state_file)
+    await second.start()
+    try:
+        async with session.get(f"{second.url}/_emulator/devices") as resp:
+            assert await resp.json() == before
+        dev = second.household.device(doorbell["id"])
+        assert second.household.history(dev, 10) == history
+        assert history[0].id == rang["id"]
+        async with session.post(
+            f"{second.url}/_emulator/ding", json={"device_id": doorbell["id"]}
+        ) as resp:
+            assert (await resp.json())["id"] > rang["id"]
+    finally:
+        await second.stop()
+
+
 async def test_restart_during_2fa_and_linking(
     emulator_settings: EmulatorSettings,
     state_file: Path,
@@ -287,6 +338,10 @@ def test_bad_file_is_refused_and_kept(
          {"codes": {"k": {"code": 5, "sent_at": 1, "used": False, "requests": []}}, "totp": {}},
          "code must be a string"),
         ("linking", {"c": {"account": "a"}}, "TypeError"),
+        ("household", {"homes": [], "next_event_id": 1}, "KeyError"),
+        ("household", {"homes": [], "next_event_id": 1, "devices": [{"id": 1}]},
+         "KeyError"),
+        ("household", {"homes": [], "next_event_id": "x", "devices": []}, "ValueError"),
     ],
 )  # fmt: skip
 def test_bad_component_is_refused(
@@ -331,14 +386,14 @@ async def test_unknown_parts_are_kept(
     emulator_settings: EmulatorSettings, state_file: Path, socket_enabled: None
 ) -> None:
     """Parts of the file no component claims (a newer emulator's) are written back unchanged."""
-    write_state(state_file, {"household": {"chimes": [1, 2]}, "clock": {"offset": 7}})
+    write_state(state_file, {"alarm": {"panels": [1, 2]}, "clock": {"offset": 7}})
     emu = fresh(emulator_settings, state_file)
     assert emu.clock.offset == 7
     assert emu.tokens.live_accounts() == []
     await emu.start()
     emu.clock.advance(1)
     await emu.stop()
-    assert on_disk(state_file)["household"] == {"chimes": [1, 2]}
+    assert on_disk(state_file)["alarm"] == {"panels": [1, 2]}
     assert on_disk(state_file)["clock"] == {"offset": 8}
 
 
