@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 DING_LIFETIME = timedelta(seconds=180)
 CATCHUP_INTERVAL = timedelta(minutes=5)
 HEALTH_INTERVAL = timedelta(minutes=15)
+# Home Assistant starts each poll on a whole second, so polls drift a little around the
+# interval: a poll this close to due counts as due (else the read slips one poll past 15 min).
+HEALTH_SLACK = timedelta(seconds=20)
 HISTORY_LIMIT = 10  # events per history call, as Home Assistant's core ring asks
 
 
@@ -47,7 +50,10 @@ class PollPlan:
     def health_due(self, device_id: int, now: datetime) -> bool:
         """Return whether a device's health would be older than HEALTH_INTERVAL by the next poll."""
         fetched = self._health_at.get(device_id)
-        return fetched is None or now - fetched + self.interval >= HEALTH_INTERVAL
+        return (
+            fetched is None
+            or now - fetched + self.interval + HEALTH_SLACK >= HEALTH_INTERVAL
+        )
 
     def health_read(self, device_id: int, now: datetime) -> None:
         """Record that a device's health was read (or that Ring has none for it)."""
