@@ -45,6 +45,7 @@ import time
 from typing import Any
 
 import aiohttp
+import bench
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -54,7 +55,6 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed_exact,
 )
 
-import bench
 from custom_components.ring_auth.const import CONF_TOKEN, DOMAIN
 from ring_emulator import EmulatorSettings, RingEmulator
 
@@ -68,7 +68,9 @@ DINGS = 150  # row 7: events in the day (>= 100)
 BATTERY_CHANGES = 120  # row 8a, in the day
 WIFI_CHANGES = 100  # row 8b, in the Wi-Fi hours
 SEED = 13  # issue 13; the same moments for both sides
-POLL = 60.0  # both sides poll every minute (ours: the default option; core: SCAN_INTERVAL)
+POLL = (
+    60.0  # both sides poll every minute (ours: the default option; core: SCAN_INTERVAL)
+)
 TARGET_STALE = 15 * 60.0
 MAX_STEP = 300.0  # simulated seconds; the clock also stops at every timer due before
 SETTLE = 120.0  # seconds after set-up (or the reload) before a count starts
@@ -81,7 +83,9 @@ _LOGGER = logging.getLogger(__name__)
 # -- the pure parts: schedules, counting, latency, staleness --------------------------------
 
 
-def moments(rng: random.Random, start: float, seconds: float, count: int) -> list[float]:
+def moments(
+    rng: random.Random, start: float, seconds: float, count: int
+) -> list[float]:
     """Return `count` uniformly random moments in [start, start + seconds), sorted."""
     return sorted(start + rng.random() * seconds for _ in range(count))
 
@@ -115,9 +119,7 @@ def delays(injected: Mapping[str, float], seen: Mapping[str, float]) -> list[flo
     An event never seen is left out (`missed` counts them); one seen "before" it was
     injected (clock jitter under a millisecond) counts as 0.
     """
-    return [
-        max(0.0, seen[key] - at) for key, at in injected.items() if key in seen
-    ]
+    return [max(0.0, seen[key] - at) for key, at in injected.items() if key in seen]
 
 
 def missed(injected: Mapping[str, float], seen: Mapping[str, float]) -> int:
@@ -155,7 +157,7 @@ class Summary:
     count: int
 
     @classmethod
-    def of(cls, values: Iterable[float]) -> "Summary | None":
+    def of(cls, values: Iterable[float]) -> Summary | None:
         """Return the summary, or None for no values."""
         data = list(values)
         if not data:
@@ -174,11 +176,17 @@ class Summary:
         )
 
 
-def next_value(rng: random.Random, current: int, low: int, high: int) -> int:
-    """Return a random value in [low, high] other than `current`."""
-    value = current
-    while value == current:
-        value = rng.randint(low, high)
+def next_value(rng: random.Random, used: set[int], low: int, high: int) -> int:
+    """Return a random value in [low, high] not in `used`, and add it there.
+
+    Every change gives a value never shown before, so `staleness` cannot take an old value
+    for a new one.
+    """
+    free = [v for v in range(low, high + 1) if v not in used]
+    if not free:
+        raise ValueError(f"no unused value left in {low}..{high}")
+    value = rng.choice(free)
+    used.add(value)
     return value
 
 
@@ -194,7 +202,7 @@ class Plan:
     wifi: list[tuple[float, int, int]]  # (when, device offset, rssi), in the Wi-Fi part
 
     @classmethod
-    def make(cls, seed: int = SEED) -> "Plan":
+    def make(cls, seed: int = SEED) -> Plan:
         """Draw the moments and values (the same for both sides)."""
         rng = random.Random(seed)  # noqa: S311 - a benchmark's schedule, not a secret
         day = DAY_HOURS * 3600
@@ -205,20 +213,18 @@ class Plan:
             if offset <= 2 and rng.random() < 0.5:
                 kind = "motion"
             dings.append((at, offset, kind))
-        levels = {2: 83, 3: 64}
+        levels = {2: {83}, 3: {64}}  # the household's levels, then each one set
         battery = []
         for at in moments(rng, SETTLE, day - SETTLE - TAIL, BATTERY_CHANGES):
             offset = rng.choice(BATTERY_OFFSETS)
-            levels[offset] = next_value(rng, levels[offset], 5, 100)
-            battery.append((at, offset, levels[offset]))
-        rssi = {1: -52, 2: -61, 3: -67, 4: -48, 5: -44}
+            battery.append((at, offset, next_value(rng, levels[offset], 1, 100)))
+        rssi = {1: {-52}, 2: {-61}, 3: {-67}, 4: {-48}, 5: {-44}}
         wifi = []
         wifi_start = day + SETTLE
         wifi_span = WIFI_HOURS * 3600 - SETTLE - TAIL
         for at in moments(rng, wifi_start, wifi_span, WIFI_CHANGES):
             offset = rng.randint(1, DEVICES)
-            rssi[offset] = next_value(rng, rssi[offset], -90, -30)
-            wifi.append((at, offset, rssi[offset]))
+            wifi.append((at, offset, next_value(rng, rssi[offset], -95, -25)))
         return cls(dings, battery, wifi)
 
 
@@ -231,6 +237,7 @@ class Record:
     calls_wifi: int = 0
     seconds_wifi: float = 0.0
     token_calls_day: int = 0
+    unauthorized_day: int = 0
     injected: dict[str, float] = field(default_factory=dict)
     seen: dict[str, float] = field(default_factory=dict)
     battery_changes: dict[int, list[tuple[float, Any]]] = field(default_factory=dict)
@@ -259,7 +266,9 @@ class Record:
 
 def next_timer(hass: HomeAssistant) -> float:
     """Return the epoch time of the earliest live timer of the loop (inf when none)."""
-    live = [h.when() for h in get_scheduled_timer_handles(hass.loop) if not h.cancelled()]
+    live = [
+        h.when() for h in get_scheduled_timer_handles(hass.loop) if not h.cancelled()
+    ]
     if not live:
         return math.inf
     return time.time() + (min(live) - hass.loop.time())
@@ -286,7 +295,7 @@ class Side:
 
     name = ""
 
-    def __init__(self, b: "bench.Bench", email: str, base: int) -> None:
+    def __init__(self, b: bench.Bench, email: str, base: int) -> None:
         """Bind to the bench and an emulator account whose device ids start at `base`."""
         self.b = b
         self.email = email
@@ -317,7 +326,7 @@ class OursSide(Side):
 
     name = "ours"
 
-    def __init__(self, b: "bench.Bench", email: str, base: int) -> None:
+    def __init__(self, b: bench.Bench, email: str, base: int) -> None:
         """Add a config entry holding a fresh emulator token."""
         super().__init__(b, email, base)
         self.entry: MockConfigEntry | None = None
@@ -405,12 +414,10 @@ class TheirsSide(Side):
 
     name = "theirs"
 
-    def __init__(self, b: "bench.Bench", email: str, base: int) -> None:
+    def __init__(self, b: bench.Bench, email: str, base: int) -> None:
         """Build core's Auth and Ring for a fresh emulator token."""
         super().__init__(b, email, base)
-        from homeassistant.components.ring.coordinator import (  # noqa: PLC0415
-            RingDataCoordinator,
-        )
+        from homeassistant.components.ring.coordinator import RingDataCoordinator
 
         auth, self.entry = b.theirs(email, time.time(), hw="hw-bench-devices-theirs")
         self.ring = bench.Ring(auth)
@@ -418,7 +425,7 @@ class TheirsSide(Side):
         self._unsubs: list[Callable[[], None]] = []
 
     async def start(self) -> None:
-        """The first refresh (set-up), then one listener per device, as core's entities."""
+        """Run the first refresh (set-up), then add one listener per device, as core's entities do."""
         await self.coordinator.async_refresh()
         if not self.coordinator.last_update_success:
             raise RuntimeError("core's coordinator failed its first refresh")
@@ -441,7 +448,10 @@ class TheirsSide(Side):
         for offset in range(1, DEVICES + 1):
             device = by_id.get(self.dev(offset))
             record.show(
-                "wifi", offset, None if device is None else device.wifi_signal_strength, now
+                "wifi",
+                offset,
+                None if device is None else device.wifi_signal_strength,
+                now,
             )
 
     async def stop(self) -> None:
@@ -479,7 +489,7 @@ async def run_side(side: Side, plan: Plan, frozen: Any) -> Record:
     day_end = start + DAY_HOURS * 3600
     await run_until(hass, frozen, start + SETTLE, observe)
     counted_from, counts = time.time(), dict(b.emu.counters.endpoints)
-    refreshes = bench.refreshes(b.emu)
+    refreshes, unauthorized = bench.refreshes(b.emu), b.emu.counters.unauthorized
     wifi_on = False
     for at, what, offset, value in [*actions, (math.inf, "end", 0, None)]:
         if not wifi_on and at >= day_end:
@@ -487,6 +497,7 @@ async def run_side(side: Side, plan: Plan, frozen: Any) -> Record:
             record.calls_day = api_calls(counts, b.emu.counters.endpoints)
             record.seconds_day = time.time() - counted_from
             record.token_calls_day = bench.refreshes(b.emu) - refreshes
+            record.unauthorized_day = b.emu.counters.unauthorized - unauthorized
             await side.enable_wifi(hass, frozen)
             wifi_on = True
             await run_until(hass, frozen, day_end + SETTLE, observe)
@@ -506,7 +517,9 @@ async def run_side(side: Side, plan: Plan, frozen: Any) -> Record:
             await control(
                 b.session, b.url, "PATCH", f"/_emulator/devices/{dev}", {key: value}
             )
-            changes = record.battery_changes if key == "battery" else record.wifi_changes
+            changes = (
+                record.battery_changes if key == "battery" else record.wifi_changes
+            )
             changes.setdefault(offset, []).append((b.emu.clock.now(), value))
     end = day_end + WIFI_HOURS * 3600
     await run_until(hass, frozen, end, observe)
@@ -519,11 +532,13 @@ async def run_side(side: Side, plan: Plan, frozen: Any) -> Record:
 # -- the rows --------------------------------------------------------------------------------
 
 
-def rows_of(ours: Record, theirs: Record) -> list["bench.Row | str"]:
+def rows_of(ours: Record, theirs: Record) -> list[bench.Row | str]:
     """Return rows 6-9 and their notes."""
 
     def rate(r: Record, wifi: bool) -> str:
-        calls, seconds = (r.calls_wifi, r.seconds_wifi) if wifi else (r.calls_day, r.seconds_day)
+        calls, seconds = (
+            (r.calls_wifi, r.seconds_wifi) if wifi else (r.calls_day, r.seconds_day)
+        )
         return (
             f"{per_device_hour(calls, DEVICES, seconds):.1f}"
             f" ({calls} calls, {DEVICES} devices x {seconds / 3600:.1f} h)"
@@ -545,7 +560,7 @@ def rows_of(ours: Record, theirs: Record) -> list["bench.Row | str"]:
     def tokens(r: Record) -> str:
         return (
             f"{per_day(r.token_calls_day, r.seconds_day):.1f}/day"
-            f" ({r.token_calls_day} in {r.seconds_day / 3600:.1f} h)"
+            f" ({r.token_calls_day} in {r.seconds_day / 3600:.1f} h; {r.unauthorized_day} x 401)"
         )
 
     return [
@@ -570,12 +585,10 @@ def rows_of(ours: Record, theirs: Record) -> list["bench.Row | str"]:
     ]  # fmt: skip
 
 
-async def phase_devices(config_dir: str) -> list["bench.Row | str"]:
+async def phase_devices(config_dir: str) -> list[bench.Row | str]:
     """Rows 6-9: both sides, one after the other, on one emulator in simulated time."""
-    from pytest_homeassistant_custom_component.common import (  # noqa: PLC0415
-        async_test_home_assistant,
-    )
-    from homeassistant import loader  # noqa: PLC0415
+    from homeassistant import loader
+    from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
     for name in ("homeassistant.loader", "homeassistant.components.camera.img_util"):
         # "custom integration ring_auth not tested by Home Assistant"; no libturbojpeg here.
@@ -596,11 +609,16 @@ async def phase_devices(config_dir: str) -> list["bench.Row | str"]:
         os.environ["RING_AUTH_BASE_URL"] = url
         bench.point_ring_doorbell_at(url)
         async with async_test_home_assistant(config_dir=config_dir) as hass:
-            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)  # load custom_components/
+            hass.data.pop(
+                loader.DATA_CUSTOM_COMPONENTS, None
+            )  # load custom_components/
             session = aiohttp.ClientSession()
             b = bench.Bench(hass, emu, session)
             try:
-                for side_type, account in ((OursSide, users[0]), (TheirsSide, users[1])):
+                for side_type, account in (
+                    (OursSide, users[0]),
+                    (TheirsSide, users[1]),
+                ):
                     emu.household.account(account.email)  # its default household
                     base = int(account.account_id or 0) * 1000
                     side = side_type(b, account.email, base)
@@ -619,8 +637,8 @@ async def phase_devices(config_dir: str) -> list["bench.Row | str"]:
 
 def main() -> None:
     """Run rows 6-9 alone (python scripts/bench_devices.py)."""
-    import asyncio  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
+    import asyncio
+    import tempfile
 
     bench.quiet_logs()
     with tempfile.TemporaryDirectory(prefix="ring-auth-bench-devices-") as tmp:
