@@ -274,11 +274,33 @@ def next_timer(hass: HomeAssistant) -> float:
     return time.time() + (min(live) - hass.loop.time())
 
 
+@dataclass(slots=True)
+class StepLog:
+    """The clock's stops, and the longest real time one of them took.
+
+    The clock ticks on with real time (freezegun `tick=True`), so what runs at a stop also
+    moves simulated time: a stop that takes seconds (the machine busy with something else)
+    delays the next poll by as much.
+    """
+
+    stops: int = 0
+    longest: float = 0.0
+
+    def note(self, seconds: float) -> None:
+        """Count a stop that took `seconds` of real time."""
+        self.stops += 1
+        self.longest = max(self.longest, seconds)
+
+
+STEPS = StepLog()
+
+
 async def run_until(
     hass: HomeAssistant, frozen: Any, target: float, observe: Callable[[], None]
 ) -> None:
     """Move simulated time to `target`, stopping at every timer due on the way."""
     while True:
+        began = os.times().elapsed  # real time: freezegun does not patch os.times
         now = time.time()
         stop = min(target, next_timer(hass) + 0.001, now + MAX_STEP)
         if stop > now:
@@ -286,6 +308,7 @@ async def run_until(
         async_fire_time_changed_exact(hass, datetime.fromtimestamp(time.time(), UTC))
         await hass.async_block_till_done(wait_background_tasks=True)
         observe()
+        STEPS.note(os.times().elapsed - began)
         if time.time() >= target:
             return
 
@@ -532,7 +555,9 @@ async def run_side(side: Side, plan: Plan, frozen: Any) -> Record:
 # -- the rows --------------------------------------------------------------------------------
 
 
-def rows_of(ours: Record, theirs: Record) -> list[bench.Row | str]:
+def rows_of(
+    ours: Record, theirs: Record, steps: StepLog | None = None
+) -> list[bench.Row | str]:
     """Return rows 6-9 and their notes."""
 
     def rate(r: Record, wifi: bool) -> str:
@@ -581,7 +606,13 @@ def rows_of(ours: Record, theirs: Record) -> list[bench.Row | str]:
         f" {SEED}); theirs is Home Assistant core's RingDataCoordinator"
         " (homeassistant/components/ring/coordinator.py) on Ring(auth). 7: ours fires from"
         " dings/active, theirs sees the event in a polled history. 8: how long Home Assistant"
-        " shows an older value after Ring's changed.",
+        " shows an older value after Ring's changed."
+        + (
+            ""
+            if steps is None
+            else f" The clock stopped {steps.stops} times; the longest stop took"
+            f" {steps.longest:.2f} s of real time, which simulated time ran on for."
+        ),
     ]  # fmt: skip
 
 
@@ -594,6 +625,7 @@ async def phase_devices(config_dir: str) -> list[bench.Row | str]:
         # "custom integration ring_auth not tested by Home Assistant"; no libturbojpeg here.
         logging.getLogger(name).setLevel(logging.CRITICAL)
     plan = Plan.make()
+    STEPS.stops, STEPS.longest = 0, 0.0
     records: dict[str, Record] = {}
     with bench.simulated_time() as frozen:
         users = bench.accounts(1)
@@ -632,7 +664,7 @@ async def phase_devices(config_dir: str) -> list[bench.Row | str]:
                 await session.close()
                 await emu.stop()
                 await hass.async_stop(force=True)
-    return rows_of(records["ours"], records["theirs"])
+    return rows_of(records["ours"], records["theirs"], STEPS)
 
 
 def main() -> None:

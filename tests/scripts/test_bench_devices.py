@@ -165,3 +165,12 @@ def test_rows() -> None:
     with pytest.raises(ValueError):
         bd.rows_of(ours, bd.Record())  # a side that never ran has no rate
     assert any(isinstance(row, str) and row.startswith("6-9") for row in rows)
+    steps = bd.StepLog()
+    for seconds in (0.01, 0.25, 0.02):
+        steps.note(seconds)
+    assert (steps.stops, steps.longest) == (3, 0.25)
+    (note,) = (row for row in bd.rows_of(ours, theirs, steps) if isinstance(row, str))
+    assert note.endswith(
+        "The clock stopped 3 times; the longest stop took 0.25 s of real time,"
+        " which simulated time ran on for."
+    )
