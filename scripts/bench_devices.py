@@ -169,10 +169,10 @@ class Summary:
         return f"median {self.median:.0f} s, worst {self.worst:.0f} s ({self.count})"
 
     def minutes(self) -> str:
-        """'median 6.9 min, worst 14.5 min (100)'."""
+        """'median 6.9 min, worst 14.5 min = 870 s (100)'."""
         return (
             f"median {self.median / 60:.1f} min, worst {self.worst / 60:.1f} min"
-            f" ({self.count})"
+            f" = {self.worst:.0f} s ({self.count})"
         )
 
 

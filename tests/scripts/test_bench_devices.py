@@ -86,7 +86,7 @@ def test_summary() -> None:
     assert summary.seconds() == "median 25 s, worst 60 s (4)"
     minutes = bd.Summary.of([414.0, 870.0, 6.0])
     assert minutes is not None
-    assert minutes.minutes() == "median 6.9 min, worst 14.5 min (3)"
+    assert minutes.minutes() == "median 6.9 min, worst 14.5 min = 870 s (3)"
 
 
 def test_next_value_never_repeats_a_value() -> None:
@@ -158,7 +158,7 @@ def test_rows() -> None:
     assert table["6b"][0].startswith("36.3 ")
     assert table["7 "][0] == "median 26 s, worst 26 s (1); 1 never seen"
     assert table["7 "][1] == "none seen"
-    assert table["8a"][0] == "median 1.0 min, worst 1.0 min (1)"
+    assert table["8a"][0] == "median 1.0 min, worst 1.0 min = 60 s (1)"
     assert table["8b"] == ("not shown", "not shown", "<= 15 min")
     assert table["9 "][0] == "24.0/day (24 in 24.0 h; 0 x 401)"
     assert table["9 "][1] == "0.0/day (0 in 24.0 h; 2 x 401)"
