@@ -90,10 +90,13 @@ class Run:
         return await self.hass.start()
 
     async def device_id(self) -> str:
-        """Return the id of the account's device."""
+        """Return the id of the account's device (its Ring devices are linked via it)."""
         devices = await self.ha.ws({"type": "config/device_registry/list"})
         for device in devices:
-            if self.entry_id in device["config_entries"]:
+            if (
+                self.entry_id in device["config_entries"]
+                and not device["via_device_id"]
+            ):
                 return str(device["id"])
         raise ScenarioError("the account has no device")
 
