@@ -12,9 +12,13 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfTime
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
 from homeassistant.util import dt as dt_util
 
 from .const import AUTH_TYPE_PARTNER, CONF_AUTH_TYPE, CONF_SIGNIN_METHOD
@@ -121,6 +125,7 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
 
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     entity_description: RingAuthSensorDescription
+    _expiry_unsub: CALLBACK_TYPE | None = None
 
     async def async_added_to_hass(self) -> None:
         """Also tick for the figures that change with time alone (age, availability)."""
@@ -132,6 +137,43 @@ class RingAuthSensor(RingAuthEntity, SensorEntity):
                 AGE_UPDATE_INTERVAL,
             )
         )
+        if self.entity_description.needs_login:
+            self.async_on_remove(
+                async_dispatcher_connect(
+                    self.hass, self.manager.signal, self._plan_expiry
+                )
+            )
+            self.async_on_remove(self._cancel_expiry)
+            self._plan_expiry()
+
+    @callback
+    def _plan_expiry(self) -> None:
+        """While renewals fail, write the state again the moment the access token ends.
+
+        Nothing else would tell: a backoff sends nothing to Ring until its next try, so a
+        renewal that failed shortly before the end (a poll within the refresh margin) would
+        leave the sensor showing an ended token as usable until then.
+        """
+        self._cancel_expiry()
+        health = self.manager.health
+        ends = health.access_token_expires_at
+        if health.consecutive_failures and ends is not None and ends > dt_util.utcnow():
+            self._expiry_unsub = async_track_point_in_utc_time(
+                self.hass, self._token_ended, ends
+            )
+
+    @callback
+    def _token_ended(self, _now: datetime) -> None:
+        """Show the ended token (and plan again, should the timer have fired early)."""
+        self._expiry_unsub = None
+        self.async_write_ha_state()
+        self._plan_expiry()
+
+    @callback
+    def _cancel_expiry(self) -> None:
+        if self._expiry_unsub is not None:
+            self._expiry_unsub()
+            self._expiry_unsub = None
 
     @property
     def available(self) -> bool:
