@@ -2,8 +2,9 @@
 
 Starts the Ring emulator and `hass` on loopback with a fresh config directory, onboards it
 over HTTP, drives the frontend in headless Chromium (add the account with a wrong password
-and a wrong code first, view its device, reauth after a revoke), then restarts hass during a
-2FA step, stops the emulator for longer than a token lives, and SIGKILLs hass around token
+and a wrong code first, view its device, reauth after a revoke), rings the doorbell (an
+automation fires once, and not again after a restart; the doorbell's page and snapshot in
+the browser), then restarts hass during a 2FA step, stops the emulator for longer than a token lives, and SIGKILLs hass around token
 refreshes. Home Assistant's log is checked after each scenario. See docs/e2e.md.
 
 Which Home Assistant: the one in the venv that runs this script (`make e2e`: .venv, the release
@@ -159,6 +160,11 @@ async def run_all(args: argparse.Namespace, workdir: Path) -> int:
         t = time.monotonic()
         await flows.options_and_reconfigure(run)
         lap("options and reconfigure", t)
+        t = time.monotonic()
+        shots += await scenarios.doorbell(
+            run, None if args.skip_browser else args.screenshots
+        )
+        lap("doorbell", t)
         t = time.monotonic()
         await scenarios.restart_during_2fa(run)
         lap("restart during 2FA", t)

@@ -180,6 +180,27 @@ class Frontend:
         await self.shot(name)
         return shown
 
+    async def doorbell_device(self, device_id: str, name: str) -> None:
+        """Open a doorbell's device page once its ding has fired; check its entities show."""
+        page = self.page
+        await page.goto(f"{self.url}/config/devices/device/{device_id}")
+        await expect(page.get_by_text("Front Door").first).to_be_visible()
+        for label in ("Ding", "Ring", "Motion", "Snapshot", "Last activity"):
+            await expect(page.get_by_text(label, exact=True).first).to_be_visible()
+        await self.shot(name)
+
+    async def camera_snapshot(self, name: str) -> None:
+        """From the device page, open the Snapshot camera's dialog; wait for Ring's image."""
+        page = self.page
+        await page.get_by_text("Snapshot", exact=True).first.click()
+        image = page.get_by_role("img", name=re.compile("Front Door Snapshot camera"))
+        await expect(image).to_be_visible()
+        await page.wait_for_function(
+            "(img) => img.complete && img.naturalWidth > 0",
+            arg=await image.element_handle(),
+        )
+        await self.shot(name)
+
     async def diagnostics(self) -> dict[str, str]:
         """Return the device page's diagnostic entities as shown (label -> text)."""
         lines = (await self.page_text()).splitlines()

@@ -20,6 +20,17 @@ from .log import say
 
 E2E_EMAIL = demo.DEMO_EMAIL
 E2E_PASSWORD = demo.DEMO_PASSWORD
+# What the doorbell scenario adds to the repository's configuration.yaml: the automations
+# that it creates through Home Assistant's config API (written to automations.yaml), and the
+# counter that their action increments (restored across restarts, read over REST).
+DING_COUNTER = "counter.e2e_front_door_rings"
+E2E_CONFIGURATION = """
+# Added by scripts/e2e/procs.py for the doorbell scenario.
+automation: !include automations.yaml
+counter:
+  e2e_front_door_rings:
+    name: Front Door rings
+"""
 
 
 def free_port() -> int:
@@ -114,6 +125,9 @@ class Hass:
         self.runs = 0
         config.mkdir(parents=True, exist_ok=True)
         shutil.copy(demo.CONFIG / "configuration.yaml", config / "configuration.yaml")
+        with (config / "configuration.yaml").open("a") as yaml:
+            yaml.write(E2E_CONFIGURATION)
+        (config / "automations.yaml").write_text("[]\n")
         demo.link_integration(config)
         demo.write_http_config(config, self.port)
         self.log = HaLog(config / "home-assistant.log")

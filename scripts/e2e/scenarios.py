@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 import random
 import re
 import time
@@ -12,7 +14,7 @@ from . import logscan
 from .browser import DIAGNOSTICS, Frontend
 from .ha import DOMAIN, TOKEN_SENSORS, HaClient, HaError
 from .log import say
-from .procs import E2E_EMAIL, E2E_PASSWORD, Emulator, Hass
+from .procs import DING_COUNTER, E2E_EMAIL, E2E_PASSWORD, Emulator, Hass
 
 FAILURES_SENSOR = "sensor.ring_demo_user_consecutive_refresh_failures"
 SIGNIN_SENSOR = "sensor.ring_demo_user_sign_in_method"
@@ -88,10 +90,13 @@ class Run:
         return await self.hass.start()
 
     async def device_id(self) -> str:
-        """Return the id of the account's device."""
+        """Return the id of the account's device (its Ring devices are linked via it)."""
         devices = await self.ha.ws({"type": "config/device_registry/list"})
         for device in devices:
-            if self.entry_id in device["config_entries"]:
+            if (
+                self.entry_id in device["config_entries"]
+                and not device["via_device_id"]
+            ):
                 return str(device["id"])
         raise ScenarioError("the account has no device")
 
@@ -224,6 +229,207 @@ async def browser_add_and_reauth(run: Run, shots: Any) -> list[str]:
         await run.ha.press()
         await run.emu_post("/_emulator/settings", {"block_password_grant": False})
         run.check_log("browser: reauth")
+    except BaseException:
+        failure = run.hass.config.parent / "browser-failure.png"
+        with contextlib.suppress(Exception):
+            await ui.page.screenshot(path=failure)
+            say(f"browser: the page at the failure is in {failure}")
+        raise
+    finally:
+        await ui.close()
+    return [p.name for p in ui.taken]
+
+
+# -- the doorbell: a ding fires an automation, once ----------------------------------------
+
+DOORBELL = 123456001  # the e2e account's Front Door (the emulator's first device)
+DING_AUTOMATION = "e2e_front_door_ding"
+# The emulator's counter of this endpoint: every device poll reads it once.
+DINGS_ACTIVE = "GET /clients_api/dings/active"
+
+
+async def doorbell(run: Run, shots: Path | None) -> list[str]:
+    """Ring the Front Door: a real automation fires within the poll interval, and only once.
+
+    The automation is created through Home Assistant's config API (automations.yaml) for the
+    event entity the registry names for the Front Door's ding; its action increments a
+    counter. After a restart (and a poll after it) the counter must not move: no replay.
+    With a browser, the Front Door's device page and its snapshot are screenshots 11 and 12.
+    """
+    ding, camera, device = await _doorbell_entities(run)
+    interval = await _poll_interval(run)
+    automation = await _ding_automation(run, ding)
+    before = await _counter(run)
+
+    injected = time.time()  # wall clock: compared with the automation's last_triggered
+    started = time.monotonic()
+    event = await run.emu_post("/_emulator/ding", {"device_id": DOORBELL})
+    deadline = started + interval + 15
+    while await _counter(run) == before:
+        check(
+            time.monotonic() < deadline,
+            f"the automation did not fire within {interval + 15:.0f} s of the ding",
+        )
+        await asyncio.sleep(0.2)
+    seen = time.monotonic() - started
+    triggered = await run.ha.get(f"/api/states/{automation}")
+    fired_at = _timestamp(triggered["attributes"]["last_triggered"])
+    latency = fired_at - injected
+    state = await run.ha.get(f"/api/states/{ding}")
+    check(
+        state["attributes"].get("event_type") == "ring",
+        f"{ding} fired {state['attributes'].get('event_type')}, not ring",
+    )
+    created = state["attributes"].get("created_at")
+    check(
+        created is not None and abs(_timestamp(created) - event["created_at"]) < 1,
+        f"{ding} carries created_at {created}, Ring's ding was at {event['created_at']}",
+    )
+    check(
+        latency <= interval + 5,
+        f"the automation fired {latency:.1f} s after the ding (poll interval {interval:.0f} s)",
+    )
+    await asyncio.sleep(3)  # a second firing of the same ding would show by now
+    fired = await _counter(run) - before
+    check(fired == 1, f"one ding fired the automation {fired} times")
+    say(
+        f"doorbell: the ding fired {automation} after {latency:.1f} s"
+        f" (seen over REST after {seen:.1f} s; poll interval {interval:.0f} s)"
+    )
+
+    taken: list[str] = []
+    if shots is not None:
+        taken = await _doorbell_screenshots(run, shots, device, camera)
+
+    # No replay: a restart (and a poll after it) must not fire the same ding again.
+    polls = (await run.counters())["endpoints"].get(DINGS_ACTIVE, 0)
+    restart_s = await run.restart_hass(crash=False)
+    check(await run.ha.wait_loaded(60) == "loaded", "not loaded after the restart")
+    await run.ha.wait_running(60)
+    deadline = time.monotonic() + interval + 15
+    while (await run.counters())["endpoints"].get(DINGS_ACTIVE, 0) < polls + 2:
+        check(time.monotonic() < deadline, "no device poll after the restart")
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2)
+    after_restart = await _counter(run) - before
+    last = (await run.ha.get(f"/api/states/{automation}"))["attributes"]
+    check(
+        after_restart == 1 and _timestamp(last["last_triggered"]) == fired_at,
+        f"the ding fired again after the restart: counted {after_restart},"
+        f" last triggered {last['last_triggered']}",
+    )
+    check(
+        (await run.ha.get(f"/api/states/{ding}"))["state"] == state["state"],
+        f"{ding} changed after the restart",
+    )
+    run.results["doorbell"] = {
+        "entity": ding,
+        "poll_interval_s": round(interval),
+        "latency_s": round(latency, 1),
+        "fired": fired,
+        "fired_after_restart": after_restart - fired,
+        "restart_s": round(restart_s, 1),
+    }
+    say(
+        f"doorbell: {run.results['doorbell']['fired_after_restart']} more firings after"
+        f" a restart and {(await run.counters())['endpoints'].get(DINGS_ACTIVE, 0) - polls}"
+        " polls (no replay)"
+    )
+    run.check_log("doorbell")
+    return taken
+
+
+async def _doorbell_entities(run: Run) -> tuple[str, str, str]:
+    """Return the Front Door's ding event entity, its camera and its device, from the registry."""
+    registry = await run.ha.ws({"type": "config/entity_registry/list"})
+    mine = {
+        e["unique_id"].rsplit("_", 1)[-1]: e
+        for e in registry
+        if e["platform"] == DOMAIN
+        and e["unique_id"].endswith(
+            tuple(f"_{DOORBELL}_{key}" for key in ("ding", "snapshot"))
+        )
+    }
+    check(
+        {"ding", "snapshot"} <= mine.keys(),
+        f"the Front Door's ding and snapshot are not in the registry: {sorted(mine)}",
+    )
+    ding, camera = mine["ding"]["entity_id"], mine["snapshot"]["entity_id"]
+    check(ding.startswith("event."), f"the ding is {ding}, not an event entity")
+    device = mine["ding"]["device_id"]
+    check(device and device == mine["snapshot"]["device_id"], "two Front Door devices")
+    say(f"doorbell: the Front Door's ding is {ding}, its snapshot {camera}")
+    return ding, camera, str(device)
+
+
+async def _poll_interval(run: Run) -> float:
+    """Return the entry's device poll interval (the options form's current value)."""
+    from .flows import _options_form  # flows imports this module
+
+    fields = {f["name"]: f.get("default") for f in await _options_form(run)}
+    return float(fields["poll_interval_seconds"])
+
+
+async def _ding_automation(run: Run, ding: str) -> str:
+    """Create the automation (config API) that counts the ding's presses; return its entity."""
+    config = {
+        "alias": "E2E Front Door ding",
+        "description": "Counts each press of the Front Door (the e2e's doorbell scenario).",
+        "triggers": [
+            {"trigger": "state", "entity_id": ding, "not_from": "unavailable"}
+        ],
+        # A press changes the state (its time); coming back after a restart does not count.
+        "conditions": [
+            {
+                "condition": "template",
+                "value_template": (
+                    "{{ trigger.from_state is not none"
+                    " and trigger.to_state.state not in ['unavailable', 'unknown']"
+                    " and trigger.to_state.attributes.event_type == 'ring' }}"
+                ),
+            }
+        ],
+        "actions": [
+            {"action": "counter.increment", "target": {"entity_id": DING_COUNTER}}
+        ],
+        "mode": "queued",
+    }
+    await run.ha.post(f"/api/config/automation/config/{DING_AUTOMATION}", config)
+    for _ in range(100):
+        for state in await run.ha.get("/api/states"):
+            if (
+                state["entity_id"].startswith("automation.")
+                and state["attributes"].get("id") == DING_AUTOMATION
+            ):
+                check(state["state"] == "on", f"the automation is {state['state']}")
+                return str(state["entity_id"])
+        await asyncio.sleep(0.1)
+    raise ScenarioError("the automation did not appear after the config API saved it")
+
+
+async def _counter(run: Run) -> int:
+    """Return how many presses the automation has counted."""
+    value = await run.ha.state(DING_COUNTER)
+    check(value is not None, f"{DING_COUNTER} is missing")
+    return int(str(value))
+
+
+def _timestamp(iso: str) -> float:
+    """Return an ISO 8601 time (with its offset) as a POSIX timestamp."""
+    return datetime.fromisoformat(iso).timestamp()
+
+
+async def _doorbell_screenshots(
+    run: Run, shots: Path, device: str, camera: str
+) -> list[str]:
+    """Show the Front Door's device page and its snapshot in the frontend (11, 12)."""
+    state = await run.ha.state(camera)
+    check(state == "idle", f"{camera} is {state}, not idle")
+    ui = Frontend(run.hass.url, shots)
+    try:
+        await ui.open()
+        await ui.doorbell_device(device, "11-doorbell-device")
+        await ui.camera_snapshot("12-camera-snapshot")
     except BaseException:
         failure = run.hass.config.parent / "browser-failure.png"
         with contextlib.suppress(Exception):

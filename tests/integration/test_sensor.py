@@ -239,3 +239,35 @@ async def test_unavailable_when_the_token_runs_out_during_a_block(
     assert refreshes(emulator) == calls  # nothing was sent to find that out
     await tick(hass, freezer, timedelta(hours=3))  # the backoff's next try renews it
     assert state(hass, AGE) == "0.0"
+
+
+async def test_unavailable_when_the_token_ends_after_a_failure_just_before(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emulator: RingEmulator,
+    fixed_config_entry: MockConfigEntry,
+) -> None:
+    """A renewal that fails just before the token's end: unavailable at the end, not later.
+
+    The backoff's next try is 27-33 s away; the sensors must not show the ended token as
+    usable until then (the e2e outage found this: a device poll inside the refresh margin
+    failed 0.6 s before the end).
+    """
+    await setup_entry(hass, fixed_config_entry)
+    await tick(hass, freezer, timedelta(minutes=59, seconds=50))
+    emulator.inject(Fault.SERVER_ERROR, count=100, where="token")
+    with pytest.raises(HomeAssistantError):
+        await press(hass)
+    calls = refreshes(emulator)
+    assert state(hass, AGE) != STATE_UNAVAILABLE  # 10 s left
+
+    await tick(hass, freezer, 11)
+
+    for entity_id in TOKEN_SENSORS:
+        assert state(hass, entity_id) == STATE_UNAVAILABLE
+    for entity_id in FAILURE_SENSORS:
+        assert state(hass, entity_id) != STATE_UNAVAILABLE
+    assert refreshes(emulator) == calls  # the backoff's try is still to come
+    emulator.faults.clear()
+    await tick(hass, freezer, POLICY.first * (1 + POLICY.jitter))
+    assert state(hass, AGE) == "0.0"
