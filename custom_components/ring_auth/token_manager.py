@@ -3,8 +3,7 @@
 It composes, inheriting nothing of Home Assistant's: ``TokenRefresher`` (lock, margin, single
 flight; the client's ``AbstractAuth``), ``TokenJournal`` (write-ahead record, crash recovery),
 ``Backoff`` and ``RefreshPolicy`` (when to ask), ``TokenHealth`` (figures), ``RefreshTimer``.
-One per account, so lean (``make bench`` row 5): slots, no closures; the journal, the signal
-and a backoff (only while one is in force) are built on use.
+One per account, so lean (``make bench`` row 5): slots, no closures, a backoff only in force.
 """
 
 import time
@@ -202,11 +201,8 @@ class RingTokenManager:
             # Logged once when refreshing stops working, and once when it works again.
             (LOGGER.warning if failures == 1 else LOGGER.debug)(
                 "Ring token refresh failed (%s, %s in a row); next try in %.0f s; the"
-                " stored login is kept",
-                kind,
-                failures,
-                wait,
-            )
+                " stored login is kept", kind, failures, wait,
+            )  # fmt: skip
             self._schedule_at(backoff.not_before)
             # The login turns unusable when the access token runs out during the wait: wake
             # then too (async_wake plans the wait's end again), so entities show it then.
