@@ -1,6 +1,7 @@
 """The scenarios of `make e2e`, each ending with a check of Home Assistant's log."""
 
 import asyncio
+from collections.abc import AsyncIterator
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -138,15 +139,30 @@ class Run:
 # -- the browser ---------------------------------------------------------------------------
 
 
+@contextlib.asynccontextmanager
+async def frontend(run: Run, shots: Any) -> AsyncIterator[Frontend]:
+    """Open Home Assistant's frontend in the browser; keep a screenshot of a failure."""
+    ui = Frontend(run.hass.url, shots)
+    try:
+        await ui.open()
+        yield ui
+    except BaseException:
+        failure = run.hass.config.parent / "browser-failure.png"
+        with contextlib.suppress(Exception):
+            await ui.page.screenshot(path=failure)
+            say(f"browser: the page at the failure is in {failure}")
+        raise
+    finally:
+        await ui.close()
+
+
 async def browser_add_and_reauth(run: Run, shots: Any) -> list[str]:
     """Add the account in the UI (with errors), view the device, then reauth in the UI.
 
     Ring's edge refuses the password grant meanwhile (the 2026 behaviour): both logins go
     through the web sign-in, and the user sees the same two steps.
     """
-    ui = Frontend(run.hass.url, shots)
-    try:
-        await ui.open()
+    async with frontend(run, shots) as ui:
         await run.emu_post("/_emulator/settings", {"block_password_grant": True})
         await ui.add_account(run.code, run.wrong_code)
         entries = await run.ha.entries()
@@ -229,14 +245,6 @@ async def browser_add_and_reauth(run: Run, shots: Any) -> list[str]:
         await run.ha.press()
         await run.emu_post("/_emulator/settings", {"block_password_grant": False})
         run.check_log("browser: reauth")
-    except BaseException:
-        failure = run.hass.config.parent / "browser-failure.png"
-        with contextlib.suppress(Exception):
-            await ui.page.screenshot(path=failure)
-            say(f"browser: the page at the failure is in {failure}")
-        raise
-    finally:
-        await ui.close()
     return [p.name for p in ui.taken]
 
 
@@ -425,19 +433,9 @@ async def _doorbell_screenshots(
     """Show the Front Door's device page and its snapshot in the frontend (11, 12)."""
     state = await run.ha.state(camera)
     check(state == "idle", f"{camera} is {state}, not idle")
-    ui = Frontend(run.hass.url, shots)
-    try:
-        await ui.open()
+    async with frontend(run, shots) as ui:
         await ui.doorbell_device(device, "11-doorbell-device")
         await ui.camera_snapshot("12-camera-snapshot")
-    except BaseException:
-        failure = run.hass.config.parent / "browser-failure.png"
-        with contextlib.suppress(Exception):
-            await ui.page.screenshot(path=failure)
-            say(f"browser: the page at the failure is in {failure}")
-        raise
-    finally:
-        await ui.close()
     return [p.name for p in ui.taken]
 
 
