@@ -150,7 +150,12 @@ class Launcher:
                 "Home Assistant", lambda: self.hass_ready(hass), hass, 180
             ):
                 return 0 if self.interrupts.count else 1
-        banner(args, emulator_url, get_json(f"{emulator_url}/_emulator/state"))
+        banner(
+            args,
+            emulator_url,
+            get_json(f"{emulator_url}/_emulator/state"),
+            get_json(f"{emulator_url}/_emulator/devices"),
+        )
         while all(child.alive for child in self.children):
             if self.interrupts.wait(0.5):
                 return 0

@@ -70,8 +70,26 @@ def ha_found(config: Path) -> tuple[bool, list[str]]:
     return onboarded, emails
 
 
-def banner(args: argparse.Namespace, emulator_url: str, state: Any) -> None:
-    """Tell what was found and what to do next."""
+def front_door(devices: Any) -> int:
+    """Return the demo account's first doorbell from the emulator's device list.
+
+    FRONT_DOOR unless a state file from an older demo gave the account another id.
+    """
+    for device in devices if isinstance(devices, list) else []:
+        if (
+            isinstance(device, dict)
+            and str(device.get("email", "")).casefold() == DEMO_EMAIL
+            and device.get("group") == "doorbots"
+            and isinstance(device.get("id"), int)
+        ):
+            return int(device["id"])
+    return FRONT_DOOR
+
+
+def banner(
+    args: argparse.Namespace, emulator_url: str, state: Any, devices: Any = None
+) -> None:
+    """Tell what was found and what to do next (`devices`: the emulator's device list)."""
     state = state if isinstance(state, dict) else {}
     live = [str(e).casefold() for e in state.get("live_logins", [])]
     found = "an existing state" if state.get("loaded") else "a new state"
@@ -108,7 +126,7 @@ def banner(args: argparse.Namespace, emulator_url: str, state: Any) -> None:
     say("  Ring the demo doorbell (it shows within the device poll interval):")
     say(
         f"    curl -X POST {emulator_url}/_emulator/ding -d "
-        f"'{{\"device_id\": {FRONT_DOOR}}}'"
+        f"'{{\"device_id\": {front_door(devices)}}}'"
     )
     say("  Ctrl-C stops everything; make demo-reset starts afresh.")
     say("")

@@ -151,6 +151,18 @@ def test_banner_tells_what_it_found(
     assert "holds a login for Demo@example.com that the emulator" in lost
     assert "does not know: Home Assistant will ask to log in again." in lost
 
+    # A state file of an older demo gave the account another id: ring what is there.
+    demo_banner.banner(
+        args(tmp_path),
+        "http://127.0.0.1:18765",
+        new,
+        [
+            {"id": 400673004, "email": "demo@example.com", "group": "stickup_cams"},
+            {"id": 400673001, "email": "demo@example.com", "group": "doorbots"},
+        ],
+    )
+    assert """-d '{"device_id": 400673001}'""" in capsys.readouterr().out
+
     alone = banner_text(capsys, tmp_path, new, emulator_only=True)
     assert "Home Assistant" not in alone
     assert "Ring login: demo@example.com / demo-password" in alone
