@@ -31,6 +31,9 @@ from .conftest import HW, ManagerFactory, stored_token
 from .helpers import refreshes, tick
 
 HOUR = 3600.0
+# The frozen wall clock moves only at ticks, the event loop's clock also in real time: a plan
+# may run early by the test's own running time (seconds on a busy machine; accounts are hours apart).
+EARLY = 60.0
 
 
 def live_timers(hass: HomeAssistant) -> int:
@@ -85,7 +88,7 @@ async def test_accounts_keep_their_own_refresh_times_on_one_timer(
         planned = due[i]
         assert planned is not None
         assert (
-            0 <= renewed[i] - planned.timestamp() <= 600
+            -EARLY <= renewed[i] - planned.timestamp() <= 600
         )  # at its time, not another's
     assert refreshes(emulator) == 2
     for manager in managers:
@@ -116,7 +119,7 @@ async def test_one_account_replanning_does_not_delay_another(
 
     assert late.health.refresh_count == 1
     assert late.health.last_refresh is not None
-    assert 0 <= late.health.last_refresh.timestamp() - late_due.timestamp() <= 600
+    assert -EARLY <= late.health.last_refresh.timestamp() - late_due.timestamp() <= 600
 
 
 async def test_a_wake_up_just_before_the_backoff_ends_waits_out_the_rest(
