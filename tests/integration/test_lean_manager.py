@@ -31,8 +31,8 @@ from .conftest import HW, ManagerFactory, stored_token
 from .helpers import refreshes, tick
 
 HOUR = 3600.0
-# The frozen wall clock moves only at ticks, the event loop's clock also in real time: a plan
-# may run early by the test's own running time (seconds on a busy machine; accounts are hours apart).
+# Under the test clock a shared wake-up has run a plan 0.125 s before its time (1 run in 24;
+# the cause is not pinned down). Accounts are hours apart, so a minute still tells them apart.
 EARLY = 60.0
 
 
